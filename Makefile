@@ -1,0 +1,29 @@
+# SAQ Portal — entry points. `make demo` runs the portal locally; `make test` is what CI runs.
+SHELL := /bin/bash
+RUFF := .venv/bin/ruff
+
+.PHONY: help setup demo test lint fmt
+
+help:
+	@echo "make setup   install system packages (if missing), .venv, static/vendor assets, .mo files"
+	@echo "make demo    setup + migrate + seed_demo + runserver on 127.0.0.1:$${PORT:-8000} (SQLite)"
+	@echo "make test    setup --test + PostgreSQL/Redis + lint + checks + pytest (PYTEST_ARGS=...)"
+	@echo "make lint    ruff check + ruff format --check"
+	@echo "make fmt     ruff check --fix + ruff format"
+
+setup:
+	bash scripts/setup.sh
+
+demo:
+	bash scripts/demo.sh
+
+test:
+	bash scripts/test.sh $(PYTEST_ARGS)
+
+lint:
+	$(RUFF) check .
+	$(RUFF) format --check .
+
+fmt:
+	$(RUFF) check --fix .
+	$(RUFF) format .

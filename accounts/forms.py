@@ -1,0 +1,221 @@
+from allauth.account import forms as allauth_forms
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ApprovalStatus, RecommenderKind, Role
+from .models import GroupMember, QCGroup, Recommender, Unit, User
+from .validators import MOBILE_RE, validate_mobile
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """Sign in with an email address or an 11-digit mobile number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"] = forms.CharField(
+            label=_("Email or mobile number"),
+            widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+        )
+        self.fields.move_to_end("login", last=False)
+
+    def clean_login(self):
+        login = self.cleaned_data["login"].strip()
+        if MOBILE_RE.match(login):
+            user = User.objects.filter(mobile=login).only("email").first()
+            # An unknown number falls through as an address that cannot match, so the error stays generic.
+            return user.email if user else f"{login}@unknown.invalid"
+        try:
+            validate_email(login)
+        except ValidationError as exc:
+            raise ValidationError(_("Enter an email address or an 11-digit mobile number.")) from exc
+        return login.lower()
+
+
+class SignupForm(allauth_forms.SignupForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=60)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=11, validators=[validate_mobile])
+
+    field_order = ["full_name", "email", "mobile", "password1", "password2"]
+
+    def clean_mobile(self):
+        mobile = self.cleaned_data["mobile"].strip()
+        if User.objects.filter(mobile=mobile).exists():
+            raise ValidationError(_("This mobile number is already registered; sign in instead."))
+        return mobile
+
+    def custom_signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.mobile = self.cleaned_data["mobile"]
+        user.save(update_fields=["full_name", "mobile"])
+
+
+class UnitForm(forms.ModelForm):
+    recommender = forms.ModelChoiceField(
+        label=_("Recommending organisation"),
+        queryset=Recommender.objects.filter(is_active=True),
+        required=False,
+        help_text=_("The district, industry association or group company your unit belongs to."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = [
+            "name",
+            "credit_code",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "recommender",
+            "is_member",
+            "applies_directly",
+        ]
+        help_texts = {
+            "name": _("The full legal name, exactly as on the business licence (certificates use it)."),
+            "credit_code": _("18 characters, on the business licence."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_credit_code(self):
+        return self.cleaned_data["credit_code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("recommender") and not data.get("applies_directly"):
+            self.add_error("recommender", _("Choose a recommending organisation, or apply directly as a member."))
+        if data.get("applies_directly") and not data.get("is_member"):
+            self.add_error("applies_directly", _("Only association members may apply directly."))
+        return data
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = QCGroup
+        fields = ["name", "registration_number", "founded_on", "description"]
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class GroupUnitChoiceForm(forms.Form):
+    """The unit a new group joins: an approved unit found by name, or a request for a new one."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Your unit"),
+        queryset=Unit.objects.filter(status=ApprovalStatus.APPROVED),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    request_new_unit = forms.BooleanField(label=_("My unit is not listed: ask for a new unit"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("unit") and not data.get("request_new_unit"):
+            raise ValidationError(_("Choose your unit from the search, or ask for a new unit."))
+        return data
+
+
+class GroupMemberForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["name", "gender", "job_title", "role_in_group", "phone"]
+
+
+GroupMemberFormSet = forms.inlineformset_factory(
+    QCGroup,
+    GroupMember,
+    form=GroupMemberForm,
+    extra=3,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(choices=ApprovalStatus.choices)
+    note = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class RecommenderForm(forms.ModelForm):
+    contact_email = forms.EmailField(label=_("Contact's email (receives the invitation)"))
+    contact_mobile = forms.CharField(
+        label=_("Contact's mobile number"), max_length=11, required=False, validators=[validate_mobile]
+    )
+
+    class Meta:
+        model = Recommender
+        fields = ["name", "kind", "contact_name", "contact_phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_name"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ExpertInviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=60)
+    email = forms.EmailField(label=_("Email"))
+    mobile = forms.CharField(label=_("Mobile number"), max_length=11, required=False, validators=[validate_mobile])
+    organisation_name = forms.CharField(label=_("Employer"), max_length=150)
+    title = forms.CharField(label=_("Professional title"), max_length=60, required=False)
+    specialities = forms.CharField(label=_("Fields of expertise"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        mobile, email = data.get("mobile"), (data.get("email") or "").lower()
+        if mobile and User.objects.filter(mobile=mobile).exclude(email__iexact=email).exists():
+            self.add_error("mobile", _("This mobile number belongs to another account."))
+        return data
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    recommender = forms.ModelChoiceField(
+        label=_("Recommending organisation"), queryset=Recommender.objects.all(), required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.all(), required=False, widget=forms.TextInput, help_text=_("Unit id")
+    )
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role == Role.RECOMMENDER and not data.get("recommender"):
+            self.add_error("recommender", _("Choose the recommending organisation."))
+        if role == Role.UNIT and not data.get("unit"):
+            self.add_error("unit", _("Give the unit."))
+        if role == Role.GROUP:
+            self.add_error("role", _("Group leaders register their own groups."))
+        return data
+
+
+class StaffSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *ApprovalStatus.choices]
+    )
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *RecommenderKind.choices])
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
+    recommender = forms.ModelChoiceField(
+        label=_("Recommending organisation"), required=False, queryset=Recommender.objects.all()
+    )

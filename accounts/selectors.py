@@ -1,0 +1,94 @@
+"""Reads for account views, scoped to the user who asks."""
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core import roles
+
+from .enums import ApprovalStatus, Role
+from .models import Expert, Membership, QCGroup, Recommender, Unit, User
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("recommender")
+    if roles.is_staff(user):
+        return qs
+    return qs.filter(Q(pk__in=roles.unit_ids(user)) | Q(recommender_id__in=roles.recommender_ids(user)))
+
+
+def groups_visible_to(user) -> QuerySet[QCGroup]:
+    qs = QCGroup.objects.select_related("unit", "unit__recommender", "leader")
+    if roles.is_staff(user):
+        return qs
+    return qs.filter(
+        Q(pk__in=roles.led_group_ids(user))
+        | Q(unit_id__in=roles.unit_ids(user))
+        | Q(unit__recommender_id__in=roles.recommender_ids(user))
+    )
+
+
+def unit_for(user, pk) -> Unit:
+    return get_object_or_404(units_visible_to(user), pk=pk)
+
+
+def group_for(user, pk) -> QCGroup:
+    return get_object_or_404(groups_visible_to(user), pk=pk)
+
+
+def approved_units_matching(term: str, limit: int = 20) -> list[Unit]:
+    """Units a new group can join, found by part of the name or the full credit code."""
+    term = (term or "").strip()
+    if len(term) < 2:
+        return []
+    return list(
+        Unit.objects.filter(status=ApprovalStatus.APPROVED)
+        .filter(Q(name__icontains=term) | Q(credit_code__iexact=term))
+        .select_related("recommender")
+        .order_by("name")[:limit]
+    )
+
+
+def unit_groups(unit: Unit) -> QuerySet[QCGroup]:
+    return unit.groups.select_related("leader").annotate(member_count=Count("members")).order_by("status", "name")
+
+
+def recommender_units(recommender: Recommender) -> QuerySet[Unit]:
+    return recommender.units.annotate(group_count=Count("groups")).order_by("status", "name")
+
+
+def pending_for(user) -> dict:
+    """What waits for this user's approval, by kind."""
+    units = units_visible_to(user).filter(status=ApprovalStatus.PENDING)
+    if not roles.is_staff(user):
+        units = units.filter(recommender_id__in=roles.recommender_ids(user))
+    groups = groups_visible_to(user).filter(status=ApprovalStatus.PENDING, unit__status=ApprovalStatus.APPROVED)
+    if not roles.is_staff(user):
+        groups = groups.filter(unit_id__in=roles.unit_ids(user))
+    return {"units": units, "groups": groups}
+
+
+def waiting_memberships(user) -> list[Membership]:
+    """Memberships of the user that wait for an organisation's approval, with who approves."""
+    return [m for m in roles.memberships(user) if not m.is_usable]
+
+
+def staff_users(*, search: str = "", role: str = "", active: str = "") -> QuerySet[User]:
+    qs = User.objects.prefetch_related("memberships__recommender", "memberships__unit", "memberships__group")
+    if search:
+        qs = qs.filter(Q(email__icontains=search) | Q(full_name__icontains=search) | Q(mobile__icontains=search))
+    if role:
+        qs = qs.filter(memberships__role=role, memberships__is_active=True).distinct()
+    if active in ("1", "0"):
+        qs = qs.filter(is_active=active == "1")
+    return qs.order_by("full_name", "email")
+
+
+def staff_experts() -> QuerySet[Expert]:
+    return Expert.objects.select_related("user").order_by("user__full_name")
+
+
+def staff_recommenders() -> QuerySet[Recommender]:
+    return Recommender.objects.annotate(
+        unit_count=Count("units", distinct=True),
+        contact_count=Count("memberships", filter=Q(memberships__role=Role.RECOMMENDER), distinct=True),
+    ).order_by("kind", "name")

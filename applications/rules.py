@@ -1,0 +1,64 @@
+"""Who may see and change which application. Views and templates use these same permissions."""
+
+import rules
+
+from accounts.rules import is_staff_member
+from core import roles
+
+from .enums import AT_OR_PAST_RECOMMENDER, EDITABLE_STATUSES, Status
+
+
+@rules.predicate
+def is_applicant(user, application):
+    """The QC group's leader, or for unit programmes a contact of the applying unit."""
+    if application is None:
+        return False
+    if application.group_id:
+        return application.group_id in roles.group_ids(user)
+    return application.unit_id in roles.unit_ids(user)
+
+
+@rules.predicate
+def is_unit_contact(user, application):
+    return application is not None and application.unit_id in roles.unit_ids(user)
+
+
+@rules.predicate
+def is_submitted_to_unit(user, application):
+    return application is not None and application.status != Status.DRAFT
+
+
+@rules.predicate
+def is_recommender(user, application):
+    return application is not None and application.unit.recommender_id in roles.recommender_ids(user)
+
+
+@rules.predicate
+def has_reached_recommender(user, application):
+    return application is not None and application.status in AT_OR_PAST_RECOMMENDER
+
+
+@rules.predicate
+def is_editable(user, application):
+    return application is not None and application.status in EDITABLE_STATUSES
+
+
+@rules.predicate
+def is_withdrawable(user, application):
+    return application is not None and application.status in {Status.DRAFT, Status.SUBMITTED,
+                                                                 Status.RETURNED_TO_GROUP}
+
+
+can_view = (
+    is_staff_member
+    | is_applicant
+    | (is_unit_contact & is_submitted_to_unit)
+    | (is_recommender & has_reached_recommender)
+)
+
+rules.add_perm("applications.view_application", can_view)
+rules.add_perm("applications.change_application", is_applicant & is_editable)
+rules.add_perm("applications.submit_application", is_applicant & is_editable)
+rules.add_perm("applications.withdraw_application", is_applicant & is_withdrawable)
+rules.add_perm("applications.extend_deadline", is_staff_member)
+rules.add_perm("applications.view_all_applications", is_staff_member)

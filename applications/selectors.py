@@ -1,0 +1,84 @@
+"""Reads for the applicant channel and staff lists, scoped to the user."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.enums import ApprovalStatus
+from awards.enums import ApplicantKind, PhaseKind
+from awards.models import Edition, Phase
+from core import roles
+
+from .enums import AT_OR_PAST_RECOMMENDER, Status
+from .models import Application, Attachment
+
+LIST_RELATED = ("edition__programme", "category", "subtype", "group", "unit", "unit__recommender")
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Every application the user may open: staff all; others by their roles (mirrors applications.rules)."""
+    qs = Application.objects.select_related(*LIST_RELATED)
+    if roles.is_staff(user):
+        return qs
+    return qs.filter(
+        Q(group_id__in=roles.group_ids(user))
+        | Q(group__isnull=True, unit_id__in=roles.unit_ids(user))
+        | (Q(unit_id__in=roles.unit_ids(user)) & ~Q(status=Status.DRAFT))
+        | Q(unit__recommender_id__in=roles.recommender_ids(user), status__in=AT_OR_PAST_RECOMMENDER)
+    )
+
+
+def application_for(user, pk) -> Application:
+    """Fetch and scope in one step: a pk outside the user's reach is a 404, not a leak."""
+    qs = applications_visible_to(user).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.select_related("requirement", "uploaded_by")),
+        "co_applicants",
+        Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
+        "edition__questions",
+        "edition__attachment_requirements",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def applications_of_group(group) -> QuerySet[Application]:
+    return (Application.objects.filter(group=group).exclude(status=Status.WITHDRAWN)
+            .select_related(*LIST_RELATED).prefetch_related("edition__phases").order_by("-edition__year", "-id"))
+
+
+def applications_of_unit_as_applicant(unit) -> QuerySet[Application]:
+    return (Application.objects.filter(unit=unit, group__isnull=True).exclude(status=Status.WITHDRAWN)
+            .select_related(*LIST_RELATED).prefetch_related("edition__phases").order_by("-edition__year", "-id"))
+
+
+def open_editions_for(applicant_kind: str) -> list[Edition]:
+    """Editions whose application window is open now, for groups or for units (and consortia)."""
+    now = timezone.now()
+    kinds = [ApplicantKind.GROUP] if applicant_kind == ApplicantKind.GROUP else [ApplicantKind.UNIT,
+                                                                                  ApplicantKind.CONSORTIUM]
+    return list(
+        Edition.objects.filter(programme__applicant_kind__in=kinds, programme__is_active=True,
+                               phases__kind=PhaseKind.APPLICATION, phases__starts_at__lte=now,
+                               phases__ends_at__gt=now)
+        .select_related("programme").prefetch_related("phases").order_by("programme__code")
+    )
+
+
+def group_may_apply(group) -> bool:
+    return group.status == ApprovalStatus.APPROVED and group.unit.status == ApprovalStatus.APPROVED
+
+
+def current_attachments(application: Application) -> dict[int, Attachment]:
+    """The current file per requirement id, from the prefetched attachments."""
+    return {a.requirement_id: a for a in application.attachments.all() if a.is_current}
+
+
+def staff_applications(*, edition=None, status: str = "", search: str = "") -> QuerySet[Application]:
+    qs = Application.objects.select_related(*LIST_RELATED)
+    if edition is not None:
+        qs = qs.filter(edition=edition)
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(number__icontains=search) | Q(title__icontains=search) | Q(unit__name__icontains=search)
+                       | Q(group__name__icontains=search))
+    return qs.order_by("number", "id")

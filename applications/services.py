@@ -1,0 +1,551 @@
+"""Every write to applications: drafts, attachments, submission, withdrawal and the one transition function."""
+
+import difflib
+import hashlib
+import io
+import re
+import zipfile
+
+import magic
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import ApprovalStatus, Role
+from accounts.models import Membership
+from awards.enums import ProgrammeKind, QuestionKind
+from awards.models import AttachmentRequirement, Category, Edition
+from core.audit import audit_record, created, diff, snapshot
+from core.exceptions import BusinessRuleError
+from core.mail import mail_after_commit
+
+from .enums import COUNTS_FOR_LIMITS, EDITABLE_STATUSES, TRANSITIONS, Action, Status
+from .models import Application, ApplicationEvent, Attachment, NumberSequence
+
+# Hooks that higher apps (recommenders) add to run after a transition commits: fn(application, action, actor).
+AFTER_TRANSITION: list = []
+
+
+def application_transition(
+    *, application: Application, action: str, actor, note: str = "", fields: dict | None = None
+) -> Application:
+    """The only way an application's status changes.
+
+    Locks the row, refuses a move the transition table does not allow (clear message), applies `fields`,
+    writes the timeline entry and the audit row in the same transaction, and runs notifications after commit.
+    A repeated request for a move already made (a double click) is a no-op.
+    """
+    allowed_from, target = TRANSITIONS[action]
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status == target and locked.status not in allowed_from:
+            return locked
+        if locked.status not in allowed_from:
+            raise BusinessRuleError(
+                _("This application is “%(status)s”; “%(action)s” is not possible now.")
+                % {"status": locked.get_status_display(), "action": Action(action).label},
+                code="bad_transition",
+            )
+        before = snapshot(locked, ["status", *(fields or {})])
+        locked.status = target
+        for name, value in (fields or {}).items():
+            setattr(locked, name, value)
+        locked.revision = F("revision") + 1
+        locked.save()
+        locked.refresh_from_db()
+        ApplicationEvent.objects.create(
+            application=locked, action=action, from_status=before["status"], to_status=target, actor=actor, note=note
+        )
+        audit_record(actor=actor, obj=locked, action=f"application.{action}", changes=diff(before, locked), note=note)
+        for hook in AFTER_TRANSITION:
+            hook(locked, action, actor)
+    return locked
+
+
+# --- Drafts -----------------------------------------------------------------------------------------------------
+
+
+def _check_window_for_new(edition: Edition) -> None:
+    phase = edition.application_phase
+    now = timezone.now()
+    if phase is None or now < phase.starts_at:
+        raise BusinessRuleError(_("Applications to this edition have not opened yet."))
+    if now >= phase.ends_at:
+        raise BusinessRuleError(
+            _("Applications to this edition closed at %(deadline)s (Beijing time).")
+            % {"deadline": f"{timezone.localtime(phase.ends_at):%Y-%m-%d %H:%M}"}
+        )
+
+
+def _check_category(edition: Edition, category: Category, subtype: Category | None) -> None:
+    if category.edition_id != edition.pk or category.parent_id is not None:
+        raise BusinessRuleError(_("Choose a category of this edition."))
+    if subtype is not None and subtype.parent_id != category.pk:
+        raise BusinessRuleError(_("The sub-type does not belong to the chosen category."))
+
+
+@transaction.atomic
+def application_create(
+    *, actor, edition: Edition, category: Category, title: str, subtype: Category | None = None, group=None, unit=None
+) -> Application:
+    """Start a draft. QC programmes take a group (its unit applies through it); the others take a unit."""
+    _check_window_for_new(edition)
+    _check_category(edition, category, subtype)
+    if edition.programme.applicant_kind == "group":
+        if group is None:
+            raise BusinessRuleError(_("This programme takes applications from QC groups."))
+        unit = group.unit
+    elif unit is None:
+        raise BusinessRuleError(_("This programme takes applications from units."))
+    application = Application(
+        edition=edition,
+        category=category,
+        subtype=subtype,
+        title=title.strip(),
+        group=group,
+        unit=unit,
+        created_by=actor,
+    )
+    application.full_clean(exclude=["answers", "similar_topics"])
+    application.save()
+    if group is not None and edition.questions.filter(kind=QuestionKind.MEMBER_TABLE).exists():
+        members = [
+            {"name": m.name, "job_title": m.job_title, "role_in_group": m.role_in_group} for m in group.members.all()
+        ]
+        for question in edition.questions.filter(kind=QuestionKind.MEMBER_TABLE):
+            application.answers[question.code] = members
+        application.save(update_fields=["answers"])
+    ApplicationEvent.objects.create(application=application, action="create", to_status=Status.DRAFT, actor=actor)
+    audit_record(
+        actor=actor,
+        obj=application,
+        action="application.created",
+        changes=created(application, ["edition", "category", "title", "group", "unit"]),
+    )
+    return application
+
+
+def _require_editable(application: Application) -> None:
+    if application.status not in EDITABLE_STATUSES:
+        raise BusinessRuleError(
+            _("This application is “%(status)s” and can no longer be edited.")
+            % {"status": application.get_status_display()},
+            code="locked",
+        )
+
+
+@transaction.atomic
+def application_save_draft(
+    *,
+    actor,
+    application: Application,
+    revision: int,
+    title: str,
+    category: Category,
+    subtype: Category | None,
+    answers: dict,
+) -> Application:
+    """Save what the applicant typed, complete or not (nothing is lost; completeness is checked at submission).
+
+    Refuses a save based on an older revision (someone else saved in between) so nobody overwrites
+    another's work unknowingly; the caller keeps the typed input on screen.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _require_editable(locked)
+    if locked.revision != revision:
+        raise BusinessRuleError(
+            _(
+                "Someone else saved this application at %(time)s while you were editing. Your text is still in the "
+                "form below: compare it with the current version (open it in a new tab) and save again."
+            )
+            % {"time": f"{timezone.localtime(locked.updated_at):%H:%M}"},
+            code="stale",
+        )
+    _check_category(locked.edition, category, subtype)
+    before = snapshot(locked, ["title", "category", "subtype", "answers"])
+    locked.title = title.strip()
+    locked.category = category
+    locked.subtype = subtype
+    locked.answers = {**locked.answers, **answers}
+    locked.revision = locked.revision + 1
+    locked.save()
+    changes = diff(before, locked)
+    if "answers" in changes:  # keep the audit readable: which answers changed, not the whole dict twice
+        old, new = changes.pop("answers")
+        changes["answers"] = [None, sorted(k for k in new if (old or {}).get(k) != new.get(k))]
+    if changes:
+        audit_record(actor=actor, obj=locked, action="application.saved", changes=changes)
+    return locked
+
+
+@transaction.atomic
+def co_applicants_save(*, actor, application: Application, formset) -> None:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _require_editable(locked)
+    names = []
+    for position, form in enumerate(formset.forms):
+        if not form.has_changed() or not form.cleaned_data:
+            continue
+        if form.cleaned_data.get("DELETE"):
+            if form.instance.pk:
+                form.instance.delete()
+            continue
+        row = form.save(commit=False)
+        row.application = locked
+        row.position = position
+        row.save()
+        names.append(row.organisation_name)
+    audit_record(
+        actor=actor,
+        obj=locked,
+        action="application.co_applicants_saved",
+        changes={"co_applicants": [None, list(locked.co_applicants.values_list("organisation_name", flat=True))]},
+    )
+
+
+# --- Attachments ------------------------------------------------------------------------------------------------
+
+SNIFF_BYTES = 4096
+
+
+def sniff_content_type(data: bytes) -> str:
+    """The content type read from the bytes themselves (libmagic), never from the file name."""
+    mime = magic.from_buffer(data[:SNIFF_BYTES] if len(data) > SNIFF_BYTES else data, mime=True)
+    if mime in ("application/zip", "application/octet-stream") and data[:2] == b"PK":
+        # OOXML files sniff as zip from their first bytes; look inside for the Word part.
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        except zipfile.BadZipFile:
+            pass
+    return mime
+
+
+def _check_readable(mime: str, data: bytes) -> bool:
+    """A PDF or image that its reader can open (a renamed or truncated file fails here)."""
+    try:
+        if mime == "application/pdf":
+            from pypdf import PdfReader
+
+            return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+        if mime.startswith("image/"):
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+            return True
+        if mime.endswith("wordprocessingml.document"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return archive.testzip() is None
+    except Exception:  # noqa: BLE001 - any reader failure means the file is corrupt
+        return False
+    return True
+
+
+TYPE_NAMES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (docx)",
+}
+
+
+def validate_upload(*, requirement: AttachmentRequirement, data: bytes) -> str:
+    """Check an upload against its requirement; returns the sniffed content type or raises a clear message."""
+    if not data:
+        raise BusinessRuleError(_("The file is empty. Choose the file again."), code="empty")
+    if len(data) > requirement.max_size_bytes:
+        raise BusinessRuleError(
+            _("The file is %(size).1f MB; “%(name)s” may be at most %(max)s MB.")
+            % {"size": len(data) / 1024 / 1024, "name": requirement.name, "max": requirement.max_size_mb},
+            code="too_large",
+        )
+    mime = sniff_content_type(data)
+    if mime not in requirement.allowed_types:
+        allowed = ", ".join(TYPE_NAMES.get(t, t) for t in requirement.allowed_types)
+        raise BusinessRuleError(
+            _("This file is not an accepted type for “%(name)s” (its content is %(found)s). Accepted: %(allowed)s.")
+            % {"name": requirement.name, "found": TYPE_NAMES.get(mime, mime), "allowed": allowed},
+            code="type",
+        )
+    if not _check_readable(mime, data):
+        raise BusinessRuleError(
+            _("The file seems damaged and cannot be opened. Export or scan it again."), code="corrupt"
+        )
+    return mime
+
+
+def _safe_name(name: str) -> str:
+    name = re.sub(r"[\\/\x00-\x1f]", "_", name or "file").strip() or "file"
+    return name[-150:]
+
+
+@transaction.atomic
+def attachment_upload(
+    *,
+    actor,
+    application: Application,
+    requirement: AttachmentRequirement,
+    uploaded_file,
+    allowed_statuses=EDITABLE_STATUSES,
+) -> Attachment:
+    """Store an uploaded file after checking it by content. The previous file of the same requirement stays in
+    history (not current). Uploading the same bytes again is a no-op."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in allowed_statuses:
+        raise BusinessRuleError(
+            _("This application is “%(status)s” and its files can no longer be changed.")
+            % {"status": locked.get_status_display()},
+            code="locked",
+        )
+    if requirement.edition_id != locked.edition_id:
+        raise BusinessRuleError(_("This attachment does not belong to the application's edition."))
+    data = uploaded_file.read()
+    mime = validate_upload(requirement=requirement, data=data)
+    digest = hashlib.sha256(data).hexdigest()
+    current = Attachment.objects.filter(application=locked, requirement=requirement, is_current=True).first()
+    if current and current.sha256 == digest:
+        return current
+    if current:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    attachment = Attachment(
+        application=locked,
+        requirement=requirement,
+        original_name=_safe_name(uploaded_file.name),
+        mime_type=mime,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    attachment.file.save(digest[:16], ContentFile(data), save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        obj=locked,
+        action="application.attachment_uploaded",
+        changes={requirement.code: [current.original_name if current else None, attachment.original_name]},
+        note=digest,
+    )
+    return attachment
+
+
+# --- Checks -----------------------------------------------------------------------------------------------------
+
+
+def _normalise_title(title: str) -> str:
+    return re.sub(r"[\s\W_]+", "", title or "").lower()
+
+
+def similar_topics(application: Application) -> list[dict]:
+    """Earlier entries of the same unit in the same programme whose topic is the same or very similar."""
+    threshold = float(application.edition.similarity_threshold)
+    mine = _normalise_title(application.title)
+    earlier = (
+        Application.objects.filter(
+            unit_id=application.unit_id,
+            edition__programme_id=application.edition.programme_id,
+            edition__year__lt=application.edition.year,
+        )
+        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .values("number", "title", "edition__year")
+    )
+    found = []
+    for row in earlier:
+        ratio = difflib.SequenceMatcher(None, mine, _normalise_title(row["title"])).ratio()
+        if ratio >= threshold:
+            found.append(
+                {
+                    "number": row["number"],
+                    "title": row["title"],
+                    "year": row["edition__year"],
+                    "similarity": round(ratio, 2),
+                }
+            )
+    return sorted(found, key=lambda f: -f["similarity"])
+
+
+def _answer_missing(question, value) -> bool:
+    if question.kind == QuestionKind.MEMBER_TABLE:
+        return not value
+    return value in (None, "", [])
+
+
+def application_problems(application: Application) -> list[str]:
+    """What stops a submission now: missing answers or files, and broken eligibility rules. Empty means ready."""
+    edition = application.edition
+    problems = []
+    if not application.title.strip():
+        problems.append(_("Give the topic."))
+    for question in edition.questions.all():
+        if question.required and _answer_missing(question, application.answers.get(question.code)):
+            problems.append(_("Answer “%(q)s”.") % {"q": question.label})
+    current = {a.requirement_id for a in application.attachments.all() if a.is_current}
+    for requirement in edition.attachment_requirements.all():
+        if requirement.required and requirement.pk not in current:
+            problems.append(_("Upload “%(name)s”.") % {"name": requirement.name})
+    unit = application.unit
+    if unit.status != ApprovalStatus.APPROVED:
+        problems.append(_("The unit “%(unit)s” is not approved.") % {"unit": unit})
+    phase = edition.application_phase
+    group = application.group
+    if group is not None:
+        if group.status != ApprovalStatus.APPROVED:
+            problems.append(_("The QC group is not approved by its unit yet."))
+        if edition.group_registered_before_window and phase and group.created_at >= phase.starts_at:
+            problems.append(
+                _(
+                    "The QC group was registered after the application window opened on %(date)s; "
+                    "this edition admits only groups registered before."
+                )
+                % {"date": f"{timezone.localtime(phase.starts_at):%Y-%m-%d}"}
+            )
+        count = group.members.count()
+        if edition.min_members and count < edition.min_members:
+            problems.append(
+                _("The group has %(n)s members; at least %(min)s are required.")
+                % {"n": count, "min": edition.min_members}
+            )
+        if edition.max_members and count > edition.max_members:
+            problems.append(
+                _("The group has %(n)s members; at most %(max)s are allowed.")
+                % {"n": count, "max": edition.max_members}
+            )
+        if edition.max_applications_per_group:
+            others = Application.objects.filter(edition=edition, group=group, status__in=COUNTS_FOR_LIMITS)
+            if others.exclude(pk=application.pk).count() >= edition.max_applications_per_group:
+                problems.append(
+                    _("The group already has %(n)s application(s) in this edition, the limit.")
+                    % {"n": edition.max_applications_per_group}
+                )
+    if edition.max_applications_per_unit:
+        others = Application.objects.filter(edition=edition, unit=unit, status__in=COUNTS_FOR_LIMITS)
+        if others.exclude(pk=application.pk).count() >= edition.max_applications_per_unit:
+            problems.append(
+                _("The unit already has %(n)s application(s) in this edition, the limit.")
+                % {"n": edition.max_applications_per_unit}
+            )
+    if edition.programme.kind in (ProgrammeKind.TACKLING, ProgrammeKind.BENCHMARK):
+        for co in application.co_applicants.all():
+            if not (co.contact_name and co.contact_phone):
+                problems.append(_("Give a contact person for %(org)s.") % {"org": co.organisation_name})
+    return problems
+
+
+def application_deadline(application: Application):
+    """When submission closes for this application: the window's end, or a staff extension if later."""
+    phase = application.edition.application_phase
+    if phase is None:
+        return None
+    if application.deadline_extended_until and application.deadline_extended_until > phase.ends_at:
+        return application.deadline_extended_until
+    return phase.ends_at
+
+
+def _check_deadline(application: Application, now) -> None:
+    phase = application.edition.application_phase
+    deadline = application_deadline(application)
+    if phase is None or deadline is None or now < phase.starts_at:
+        raise BusinessRuleError(_("Applications to this edition are not open."), code="closed")
+    if now >= deadline:
+        raise BusinessRuleError(
+            _(
+                "The application window closed at %(deadline)s (Beijing time); the submission was not accepted. "
+                "Your draft is kept. Contact the secretariat if you believe an extension is justified."
+            )
+            % {"deadline": f"{timezone.localtime(deadline):%Y-%m-%d %H:%M}"},
+            code="late",
+        )
+
+
+def _next_number(edition: Edition) -> str:
+    """The next number of the edition, e.g. QC-2026-0001, taken under a row lock so parallel submissions never
+    share or skip a number."""
+    sequence, _created = NumberSequence.objects.get_or_create(edition=edition)
+    sequence = NumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{edition.programme.code.upper()}-{edition.year}-{sequence.last_number:04d}"
+
+
+def unit_contact_emails(unit) -> list[str]:
+    return list(
+        Membership.objects.filter(role=Role.UNIT, unit=unit, is_active=True, user__is_active=True).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def application_submit(*, actor, application: Application, now=None) -> Application:
+    """Submit (or resubmit) an application to its unit.
+
+    Refuses after the deadline whatever the browser shows; checks completeness and eligibility; gives a
+    stable number on the first submission (never reused); flags similar earlier topics; locks the content;
+    notifies the unit's contacts after commit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("edition__programme", "group", "unit")
+            .get(pk=application.pk)
+        )
+        if locked.status == Status.SUBMITTED:
+            return locked  # a double click
+        _require_editable(locked)
+        _check_deadline(locked, now)
+        problems = application_problems(locked)
+        if problems:
+            raise BusinessRuleError(" ".join(problems), code="incomplete")
+        fields = {"submitted_at": now, "similar_topics": similar_topics(locked), "return_reason": ""}
+        if not locked.number:
+            fields["number"] = _next_number(locked.edition)
+        resubmitted = locked.status == Status.RETURNED_TO_GROUP
+        result = application_transition(
+            application=locked,
+            action=Action.SUBMIT,
+            actor=actor,
+            fields=fields,
+            note=_("Resubmitted after changes") if resubmitted else "",
+        )
+    mail_after_commit(
+        to=unit_contact_emails(result.unit), template="applications/email/submitted", context={"application": result}
+    )
+    return result
+
+
+def application_withdraw(*, actor, application: Application, note: str = "") -> Application:
+    return application_transition(application=application, action=Action.WITHDRAW, actor=actor, note=note)
+
+
+@transaction.atomic
+def application_extend_deadline(*, actor, application: Application, until, reason: str) -> Application:
+    """Staff give one application more time to submit, with the reason in the audit log."""
+    if not reason.strip():
+        raise BusinessRuleError(_("Give the reason for the extension."))
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    phase = locked.edition.application_phase
+    if phase and until <= phase.ends_at:
+        raise BusinessRuleError(_("The extension must end after the edition's deadline."))
+    before = snapshot(locked, ["deadline_extended_until"])
+    locked.deadline_extended_until = until
+    locked.save(update_fields=["deadline_extended_until", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=locked,
+        action="deadline_extended",
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=actor,
+        note=f"{timezone.localtime(until):%Y-%m-%d %H:%M} · {reason.strip()}",
+    )
+    audit_record(
+        actor=actor,
+        obj=locked,
+        action="application.deadline_extended",
+        changes=diff(before, locked),
+        note=reason.strip(),
+    )
+    return locked

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AwardsConfig(AppConfig):
+    name = "awards"
+    verbose_name = _("Award programmes")
+
+    def ready(self):
+        from core.seeding import register
+
+        from . import demo
+
+        register(20, "awards", demo.seed)

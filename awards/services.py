@@ -1,0 +1,247 @@
+"""Writes to programmes and editions: create from defaults, copy last year's, extend and adjust."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record, created, diff, snapshot
+from core.exceptions import BusinessRuleError
+
+from . import defaults
+from .models import AttachmentRequirement, Category, Edition, Phase, Programme, Question, Rubric, RubricItem
+
+EDITION_RULE_FIELDS = (
+    "title",
+    "notice",
+    "min_members",
+    "max_members",
+    "group_registered_before_window",
+    "max_applications_per_group",
+    "max_applications_per_unit",
+    "similarity_threshold",
+    "unit_quota",
+    "recommend_per_unit",
+    "recommend_per_unit_category",
+    "recommender_total_quota",
+)
+
+
+def local_datetime(year, month, day, hour=0, minute=0) -> datetime.datetime:
+    """An aware datetime on the association's wall clock (Asia/Shanghai)."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _shift_years(moment: datetime.datetime, years: int) -> datetime.datetime:
+    local = moment.astimezone(ZoneInfo(settings.TIME_ZONE))
+    try:
+        return local.replace(year=local.year + years)
+    except ValueError:  # 29 February into a common year
+        return local.replace(year=local.year + years, day=28)
+
+
+@transaction.atomic
+def edition_create(*, actor, programme: Programme, year: int, title: str = "") -> Edition:
+    """A new edition configured from the defaults of its programme kind (used when there is no earlier one)."""
+    if Edition.objects.filter(programme=programme, year=year).exists():
+        raise BusinessRuleError(_("This programme already has an edition for %(year)s.") % {"year": year})
+    edition = Edition.objects.create(programme=programme, year=year, title=title or f"{year}年{programme.name}")
+    for kind, start, end in defaults.PHASES:
+        Phase.objects.create(
+            edition=edition, kind=kind, starts_at=local_datetime(year, *start), ends_at=local_datetime(year, *end)
+        )
+    rubrics = {}
+    for position, (code, name, children, rubric_code) in enumerate(defaults.CATEGORIES[programme.kind]):
+        if rubric_code not in rubrics:
+            rubric_name, items = defaults.RUBRICS[rubric_code]
+            rubric = Rubric.objects.create(edition=edition, name=rubric_name)
+            RubricItem.objects.bulk_create(
+                RubricItem(rubric=rubric, code=item_code, name=item_name, max_points=points, position=i)
+                for i, (item_code, item_name, points) in enumerate(items)
+            )
+            rubrics[rubric_code] = rubric
+        parent = Category.objects.create(
+            edition=edition, code=code, name=name, rubric=rubrics[rubric_code], position=position
+        )
+        for sub_position, (sub_code, sub_name) in enumerate(children):
+            Category.objects.create(
+                edition=edition,
+                parent=parent,
+                code=f"{code}_{sub_code}",
+                name=sub_name,
+                rubric=rubrics[rubric_code],
+                position=sub_position,
+            )
+    questions = [(q, True) for q in defaults.BASE_QUESTIONS]
+    questions += [(q, False) for q in defaults.PROGRAMME_QUESTIONS.get(programme.kind, [])]
+    Question.objects.bulk_create(
+        Question(
+            edition=edition,
+            code=code,
+            label=label,
+            kind=kind,
+            required=required,
+            help_text=help_text,
+            choices=choices,
+            is_base=is_base,
+            position=i,
+        )
+        for i, ((code, label, kind, required, help_text, choices), is_base) in enumerate(questions)
+    )
+    AttachmentRequirement.objects.bulk_create(
+        AttachmentRequirement(
+            edition=edition,
+            code=code,
+            name=name,
+            required=required,
+            allowed_types=types,
+            max_size_mb=size,
+            help_text=help_text,
+            position=i,
+        )
+        for i, (code, name, required, types, size, help_text) in enumerate(
+            defaults.ATTACHMENTS.get(programme.kind, defaults.DEFAULT_ATTACHMENTS)
+        )
+    )
+    audit_record(actor=actor, obj=edition, action="edition.created", changes=created(edition, ["programme", "year"]))
+    return edition
+
+
+@transaction.atomic
+def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Edition:
+    """Copy an edition into another year: rules, quotas, categories, rubrics, questions, attachments, and the
+    schedule moved by whole years (so 12 July 22:00 stays 12 July 22:00). Staff then adjust the dates."""
+    if Edition.objects.filter(programme=source.programme, year=year).exists():
+        raise BusinessRuleError(_("This programme already has an edition for %(year)s.") % {"year": year})
+    years = year - source.year
+    edition = Edition.objects.get(pk=source.pk)
+    edition.pk = edition.id = None
+    edition._state.adding = True
+    edition.year = year
+    edition.title = title or source.title.replace(str(source.year), str(year))
+    edition.copied_from = source
+    edition.save()
+    for phase in source.phases.all():
+        Phase.objects.create(
+            edition=edition,
+            kind=phase.kind,
+            starts_at=_shift_years(phase.starts_at, years),
+            ends_at=_shift_years(phase.ends_at, years),
+        )
+    rubric_map = {}
+    for rubric in source.rubrics.prefetch_related("items"):
+        copy = Rubric.objects.create(edition=edition, name=rubric.name)
+        RubricItem.objects.bulk_create(
+            RubricItem(
+                rubric=copy,
+                code=i.code,
+                name=i.name,
+                description=i.description,
+                max_points=i.max_points,
+                position=i.position,
+            )
+            for i in rubric.items.all()
+        )
+        rubric_map[rubric.pk] = copy
+    category_map = {}
+    for category in source.categories.order_by("parent_id", "position", "id"):  # parents (null) first
+        category_map[category.pk] = Category.objects.create(
+            edition=edition,
+            code=category.code,
+            name=category.name,
+            position=category.position,
+            parent=category_map.get(category.parent_id),
+            rubric=rubric_map.get(category.rubric_id),
+        )
+    Question.objects.bulk_create(
+        Question(
+            edition=edition,
+            code=q.code,
+            label=q.label,
+            help_text=q.help_text,
+            kind=q.kind,
+            required=q.required,
+            choices=q.choices,
+            max_length=q.max_length,
+            is_base=q.is_base,
+            position=q.position,
+        )
+        for q in source.questions.all()
+    )
+    AttachmentRequirement.objects.bulk_create(
+        AttachmentRequirement(
+            edition=edition,
+            code=a.code,
+            name=a.name,
+            help_text=a.help_text,
+            required=a.required,
+            allowed_types=a.allowed_types,
+            max_size_mb=a.max_size_mb,
+            position=a.position,
+        )
+        for a in source.attachment_requirements.all()
+    )
+    audit_record(
+        actor=actor,
+        obj=edition,
+        action="edition.copied",
+        changes={"copied_from": [None, source.pk], "year": [None, year]},
+    )
+    return edition
+
+
+@transaction.atomic
+def edition_update(*, actor, edition: Edition, data: dict) -> Edition:
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    before = snapshot(edition, EDITION_RULE_FIELDS)
+    for field in EDITION_RULE_FIELDS:
+        if field in data:
+            setattr(edition, field, data[field])
+    edition.full_clean()
+    edition.save()
+    changes = diff(before, edition)
+    if changes:
+        audit_record(actor=actor, obj=edition, action="edition.updated", changes=changes)
+    return edition
+
+
+@transaction.atomic
+def phases_save(*, actor, edition: Edition, formset) -> None:
+    """Save the schedule from a validated formset; every date change is audited on the edition."""
+    changes = {}
+    for form in formset.forms:
+        if not form.has_changed() or not form.cleaned_data:
+            continue
+        if form.cleaned_data.get("DELETE") and form.instance.pk:
+            changes[form.instance.kind] = [str(form.instance), None]
+            form.instance.delete()
+            continue
+        old = str(form.instance) if form.instance.pk else None
+        phase = form.save(commit=False)
+        phase.edition = edition
+        phase.save()
+        changes[phase.kind] = [old, str(phase)]
+    if changes:
+        audit_record(actor=actor, obj=edition, action="edition.schedule_changed", changes=changes)
+
+
+@transaction.atomic
+def config_rows_save(*, actor, edition: Edition, formset, action: str) -> None:
+    """Save questions or attachment requirements from a validated formset, audited on the edition."""
+    names = []
+    for form in formset.forms:
+        if not form.has_changed() or not form.cleaned_data:
+            continue
+        if form.cleaned_data.get("DELETE"):
+            if form.instance.pk:
+                names.append(f"- {form.instance}")
+                form.instance.delete()
+            continue
+        row = form.save(commit=False)
+        row.edition = edition
+        row.save()
+        names.append(str(row))
+    if names:
+        audit_record(actor=actor, obj=edition, action=action, changes={"rows": [None, names]})

@@ -1,0 +1,57 @@
+"""Who the user is, role by role. Memberships are read once per request object and cached on the user.
+
+Role values are the strings of `accounts.enums.Role`; core stays below accounts and never imports it.
+"""
+
+STAFF, RECOMMENDER, UNIT, GROUP, EXPERT = "staff", "recommender", "unit", "group", "expert"
+
+
+def memberships(user):
+    """The user's active memberships with their organisations, from one query per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_memberships_cache", None)
+    if cached is None:
+        cached = list(
+            user.memberships.filter(is_active=True)
+            .select_related("recommender", "unit", "unit__recommender", "group", "group__unit")
+            .order_by("role", "id")
+        )
+        user._memberships_cache = cached
+    return cached
+
+
+def forget_memberships(user):
+    if hasattr(user, "_memberships_cache"):
+        del user._memberships_cache
+
+
+def usable(user):
+    return [m for m in memberships(user) if m.is_usable]
+
+
+def is_staff(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or any(m.role == STAFF for m in memberships(user))
+
+
+def is_expert(user) -> bool:
+    return any(m.role == EXPERT for m in usable(user))
+
+
+def recommender_ids(user) -> set[int]:
+    return {m.recommender_id for m in usable(user) if m.role == RECOMMENDER}
+
+
+def unit_ids(user) -> set[int]:
+    return {m.unit_id for m in usable(user) if m.role == UNIT}
+
+
+def group_ids(user) -> set[int]:
+    return {m.group_id for m in usable(user) if m.role == GROUP}
+
+
+def led_group_ids(user) -> set[int]:
+    """Groups the user leads, approved or not (a leader sees a pending group's page)."""
+    return {m.group_id for m in memberships(user) if m.role == GROUP}

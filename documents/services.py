@@ -1,0 +1,214 @@
+"""Every write to `Document` rows and their files."""
+
+import datetime
+import hashlib
+import logging
+import posixpath
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+
+from . import registry
+from .enums import IN_PROGRESS, DocumentStatus
+from .models import Document
+
+logger = logging.getLogger("saq.documents")
+
+# A build that has been pending or building longer than this is taken as lost (worker killed, message dropped)
+# and is queued again by the next request.
+STALE_AFTER = datetime.timedelta(minutes=15)
+ERROR_MAX_LENGTH = 2000
+
+
+def _entry_for(kind: str, obj) -> registry.DocumentKind:
+    entry = registry.get(kind)
+    if not isinstance(obj, entry.model_class):
+        raise TypeError(f"document kind {kind!r} is built for {entry.model_class.__name__}, not {type(obj).__name__}")
+    return entry
+
+
+def _get_or_create_locked(*, kind: str, obj, actor) -> tuple[Document, bool]:
+    """The row of (kind, obj), created if missing, locked until the caller's transaction ends.
+
+    Two concurrent first requests both try to insert; the unique constraint lets one win and get_or_create makes
+    the other read the winner's row (inside a savepoint), so there is never a second row.
+    """
+    owner_type = ContentType.objects.get_for_model(obj)
+    document, created = Document.objects.get_or_create(
+        kind=kind,
+        owner_type=owner_type,
+        owner_id=str(obj.pk),
+        defaults={"requested_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    if not created:
+        document = Document.objects.select_for_update().get(pk=document.pk)
+    return document, created
+
+
+def _is_current(document: Document, version: str) -> bool:
+    return (
+        document.status == DocumentStatus.READY
+        and document.source_version == version
+        and bool(document.file)
+        and document.file.storage.exists(document.file.name)
+    )
+
+
+def document_request(*, kind: str, obj, actor) -> Document:
+    """Ask for the document of `kind` for `obj`; return its row at once, the build happens in a Celery worker.
+
+    Locks (or creates) the one row of this kind and owner. If its file is ready and built from the owner's current
+    version, nothing happens. If a build is already pending or building (and not stale), nothing is queued twice.
+    Otherwise the row goes to `pending`, an audit entry is written, and `documents.build` is queued after commit.
+    """
+    entry = _entry_for(kind, obj)
+    version = entry.version_of(obj)
+    with transaction.atomic():
+        document, created = _get_or_create_locked(kind=kind, obj=obj, actor=actor)
+        if _is_current(document, version):
+            return document
+        if not created and document.status in IN_PROGRESS and timezone.now() - document.updated_at < STALE_AFTER:
+            return document
+        previous = document.status
+        document.status = DocumentStatus.PENDING
+        document.error = ""
+        if getattr(actor, "is_authenticated", False):
+            document.requested_by = actor
+        document.save(update_fields=["status", "error", "requested_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            obj=document,
+            action="document.requested",
+            changes={"status": [None if created else previous, DocumentStatus.PENDING]},
+            note=f"version {version}",
+        )
+        transaction.on_commit(lambda: _queue_build(document.pk))
+    return document
+
+
+def _queue_build(document_id: int) -> None:
+    from .tasks import build_document
+
+    build_document.delay(document_id=document_id)
+
+
+def document_build(*, document_id: int, actor=None, force: bool = False) -> Document:
+    """Build the file of one document row. Idempotent: a ready row built from the owner's current version is left
+    alone (same file, same checksum, no new row), unless `force`.
+
+    Three short transactions instead of one long one, so no row lock and no transaction stay open while the
+    builder renders (seconds for a long PDF):
+    1. lock the row; return if it is current; otherwise mark it `building` and commit (pages show progress);
+    2. run the builder without a transaction;
+    3. lock the row again and store the result: the new file (the previous one is deleted after commit),
+       checksum, size, source version, `ready`; or, if the builder raised, `failed` with the error.
+    Two workers racing on one row both build, but the second finds the row current in step 3 and discards its
+    bytes. Failures are recorded, not raised: a retry is an explicit new request. Audit: document.built /
+    document.failed.
+    """
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        try:
+            entry = registry.get(document.kind)
+        except registry.UnknownDocumentKind:
+            return _record_failure(document_id, actor, f"unknown document kind {document.kind!r}")
+        obj = entry.get_owner(document.owner_id)
+        if obj is None:
+            return _record_failure(document_id, actor, f"the {entry.model_class._meta.verbose_name} no longer exists")
+        version = entry.version_of(obj)
+        if not force and _is_current(document, version):
+            return document
+        document.status = DocumentStatus.BUILDING
+        document.save(update_fields=["status", "updated_at"])
+
+    try:
+        data = entry.build(obj, document)
+        if not isinstance(data, bytes):
+            raise TypeError(f"the builder of {entry.kind!r} returned {type(data).__name__}, not bytes")
+        filename = entry.filename_of(obj)
+    except Exception as exc:
+        logger.exception("building document %s (%s) failed", document_id, entry.kind)
+        return _record_failure(document_id, actor, f"{type(exc).__name__}: {exc}", version=None if force else version)
+
+    return _store_result(
+        document_id=document_id, actor=actor, entry=entry, version=version, data=data, filename=filename, force=force
+    )
+
+
+def _store_result(*, document_id, actor, entry, version, data: bytes, filename: str, force: bool) -> Document:
+    checksum = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if not force and _is_current(document, version):
+            return document  # another worker finished the same version first
+        before = {"status": document.status, "checksum": document.checksum, "source_version": document.source_version}
+        old_name = document.file.name if document.file else ""
+        storage = document.file.storage
+        new_name = ""
+        if checksum != document.checksum or not (old_name and storage.exists(old_name)):
+            extension = posixpath.splitext(filename)[1].lower()
+            new_name = f"{checksum[:16]}{extension}"
+        try:
+            if new_name:
+                document.file.save(new_name, ContentFile(data), save=False)
+            document.filename = filename
+            document.mime_type = entry.mime_type
+            document.size = len(data)
+            document.checksum = checksum
+            document.source_version = version
+            document.built_at = timezone.now()
+            document.status = DocumentStatus.READY
+            document.error = ""
+            document.save()
+            audit_record(
+                actor=actor,
+                obj=document,
+                action="document.built",
+                changes={
+                    key: [before[key], getattr(document, key)]
+                    for key in before
+                    if before[key] != getattr(document, key)
+                },
+                note=f"{filename}, {len(data)} bytes",
+            )
+        except Exception:
+            if new_name and document.file.name != old_name:
+                storage.delete(document.file.name)
+            raise
+        if new_name and old_name and old_name != document.file.name:
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return document
+
+
+def _record_failure(document_id: int, actor, message: str, *, version: str | None = None) -> Document:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if version is not None and _is_current(document, version):
+            return document  # another worker built this version meanwhile; our failure changes nothing
+        previous = document.status
+        document.status = DocumentStatus.FAILED
+        document.error = message[:ERROR_MAX_LENGTH]
+        document.save(update_fields=["status", "error", "updated_at"])
+        audit_record(
+            actor=actor,
+            obj=document,
+            action="document.failed",
+            changes={"status": [previous, DocumentStatus.FAILED]},
+            note=document.error,
+        )
+    return document
+
+
+def document_build_now(*, kind: str, obj, actor=None, force: bool = False) -> Document:
+    """Build the document of `kind` for `obj` in this process (management command, tests, small documents).
+
+    Same idempotency and failure recording as `document_build`; returns the row (check `.status`).
+    """
+    _entry_for(kind, obj)
+    with transaction.atomic():
+        document, _created = _get_or_create_locked(kind=kind, obj=obj, actor=actor)
+    return document_build(document_id=document.pk, actor=actor, force=force)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.views import HomeView
+
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("portal/", include("accounts.urls")),
+    path("documents/", include("documents.urls")),
+    path("awards/", include("awards.urls")),
+    path("applications/", include("applications.urls")),
+    path("recommenders/", include("recommenders.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+// Behaviours wired by data attributes: the CSP forbids inline scripts.
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  // A button with data-confirm asks before its form is submitted.
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var message = (submitter && submitter.dataset.confirm) || event.target.dataset.confirm;
+    if (message && !window.confirm(message)) { event.preventDefault(); return; }
+    // Stop double submits: disable the buttons of a form once it is on its way.
+    if (!event.target.hasAttribute("data-allow-resubmit")) {
+      window.setTimeout(function () {
+        event.target.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    }
+  });
+
+  // Unit search: clicking a result fills the hidden unit field and shows the choice.
+  document.addEventListener("click", function (event) {
+    var item = event.target.closest("[data-unit-choice]");
+    if (!item) { return; }
+    event.preventDefault();
+    var field = document.getElementById(item.dataset.target);
+    var label = document.getElementById(item.dataset.label);
+    if (field) { field.value = item.dataset.unitChoice; }
+    if (label) { label.textContent = item.dataset.unitName; label.classList.remove("hidden"); }
+    var results = item.closest(".unit-search-results");
+    if (results) { results.innerHTML = ""; }
+  });
+
+  // A checkbox with data-toggle-target shows or hides another element.
+  function syncToggles() {
+    document.querySelectorAll("[data-toggle-target]").forEach(function (box) {
+      var target = document.getElementById(box.dataset.toggleTarget);
+      if (target) { target.classList.toggle("hidden", !box.checked); }
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-toggle-target]")) { syncToggles(); }
+  });
+
+  // Countdown: <span data-deadline="ISO">; text refreshed every minute.
+  function refreshCountdowns() {
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var ms = new Date(el.dataset.deadline).getTime() - Date.now();
+      if (isNaN(ms)) { return; }
+      if (ms <= 0) { el.textContent = el.dataset.closedText || "closed"; el.classList.add("text-danger"); return; }
+      var days = Math.floor(ms / 86400000), hours = Math.floor(ms % 86400000 / 3600000),
+        minutes = Math.floor(ms % 3600000 / 60000);
+      var fmt = el.dataset.format || "%d d %h h %m min";
+      el.textContent = fmt.replace("%d", days).replace("%h", hours).replace("%m", minutes);
+    });
+  }
+
+  onReady(function () {
+    syncToggles();
+    refreshCountdowns();
+    window.setInterval(refreshCountdowns, 60000);
+  });
+})();
