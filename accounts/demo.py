@@ -86,10 +86,37 @@ GROUP_NAMES = (
     "开拓者 求实 雄鹰 旭日 精工 卓越 同心 聚力 扬帆 破浪 绿色 安全卫士 节能 品质 铁军 飞翔 超越 腾飞 明珠 "
     "火炬 齐心 攀登 领航 新锐"
 ).split()
-JOB_TITLES = ["工程师", "助理工程师", "高级工程师", "技术员", "质量工程师", "工艺员", "检验员", "班组长", "操作工", "车间主任"]
+JOB_TITLES = [
+    "工程师",
+    "助理工程师",
+    "高级工程师",
+    "技术员",
+    "质量工程师",
+    "工艺员",
+    "检验员",
+    "班组长",
+    "操作工",
+    "车间主任",
+]
 EXPERT_TITLES = ["高级工程师", "教授级高级工程师", "研究员", "副教授", "高级经济师"]
-SPECIALITIES = ["机械制造", "电气工程", "化工工艺", "建筑施工", "质量管理", "统计技术", "精益生产", "六西格玛", "软件工程"]
-EXPERT_EMPLOYERS = ["上海质量管理科学研究院", "上海大学管理学院", "同济大学", "上海市计量测试技术研究院", "华东理工大学"]
+SPECIALITIES = [
+    "机械制造",
+    "电气工程",
+    "化工工艺",
+    "建筑施工",
+    "质量管理",
+    "统计技术",
+    "精益生产",
+    "六西格玛",
+    "软件工程",
+]
+EXPERT_EMPLOYERS = [
+    "上海质量管理科学研究院",
+    "上海大学管理学院",
+    "同济大学",
+    "上海市计量测试技术研究院",
+    "华东理工大学",
+]
 
 # The logins shown to demo users: (key, email, full name, mobile, description).
 FEATURED_LOGINS = {
@@ -110,6 +137,7 @@ FEATURED_LOGINS = {
     "expert": ("expert@demo.saq.test", "孙立群", "13816000005", "评审专家 / expert reviewer"),
 }
 FEATURED_UNIT = "上海华瑞精密机械有限公司"
+REJECTION_NOTE = "营业执照名称与统一社会信用代码不一致，请核对后重新提交。"
 FEATURED_GROUP = "精益求精QC小组"
 
 
@@ -252,9 +280,9 @@ def build_world() -> World:
             contact=_person("unit"),
         )
     ]
-    # The featured recommender always has work waiting: its first generated unit is pending.
-    featured_pending_done = False
-    direct_count = 4
+    # Four member units apply directly (two approved, one of them confirmed by staff); the featured
+    # recommender's first unit waits for it, so its approval queue is never empty.
+    direct_statuses = [ApprovalStatus.APPROVED, ApprovalStatus.APPROVED, ApprovalStatus.PENDING, ApprovalStatus.PENDING]
     while len(units) < UNIT_COUNT:
         district, division = rng.choice(DISTRICTS)
         name = f"上海{rng.choice(BRANDS)}{rng.choice(INDUSTRIES)}{rng.choice(SUFFIXES)}"
@@ -262,41 +290,38 @@ def build_world() -> World:
             continue
         unit_names.add(name)
         index = len(units)
-        if index <= direct_count:
-            recommender = None
-        elif not featured_pending_done:
-            recommender = featured_recommender
+        draw = rng.random()
+        if index <= len(direct_statuses):
+            recommender, status = None, direct_statuses[index - 1]
+        elif index == len(direct_statuses) + 1:
+            recommender, status = featured_recommender, ApprovalStatus.PENDING
         else:
             recommender = rng.choices([r[0] for r in recommenders], weights=weights)[0]
+            status = (
+                ApprovalStatus.PENDING
+                if draw < 0.06
+                else ApprovalStatus.REJECTED
+                if draw < 0.075
+                else ApprovalStatus.APPROVED
+            )
         if recommender in division_of:
             district, division = division_of[recommender]
-        draw = rng.random()
-        if recommender is not None and not featured_pending_done and recommender == featured_recommender:
-            status, featured_pending_done = ApprovalStatus.PENDING, True
-        elif draw < 0.06:
-            status = ApprovalStatus.PENDING
-        elif draw < 0.075:
-            status = ApprovalStatus.REJECTED
-        else:
-            status = ApprovalStatus.APPROVED
-        spec = UnitSpec(
-            name=name,
-            credit_code=gen.credit_code(division),
-            address=gen.address(district),
-            contact_phone=gen.phone(),
-            recommender=recommender,
-            status=status,
-            # Every few pending units were asked for by a group leader and have no contact yet.
-            contact=None if status == ApprovalStatus.PENDING and index % 3 == 0 else gen.person("unit"),
-            status_note="营业执照名称与统一社会信用代码不一致，请核对后重新提交。"
-            if status == ApprovalStatus.REJECTED
-            else "",
+        units.append(
+            UnitSpec(
+                name=name,
+                credit_code=gen.credit_code(division),
+                address=gen.address(district),
+                contact_phone=gen.phone(),
+                recommender=recommender,
+                status=status,
+                # Some pending units were asked for by a group leader and have no contact yet.
+                contact=None if status == ApprovalStatus.PENDING and index % 3 == 0 else gen.person("unit"),
+                status_note=REJECTION_NOTE if status == ApprovalStatus.REJECTED else "",
+                is_member=recommender is None or draw < 0.2,
+                applies_directly=recommender is None,
+                direct_confirmed=index == 1,
+            )
         )
-        if recommender is None:
-            spec.is_member = spec.applies_directly = True
-            spec.direct_confirmed = index == 1
-            spec.status = ApprovalStatus.APPROVED if index <= 2 else ApprovalStatus.PENDING
-        units.append(spec)
 
     groups: list[GroupSpec] = []
 
@@ -319,22 +344,27 @@ def build_world() -> World:
     add_group(featured_unit, "攻坚克难QC小组", gen.person("leader"), ApprovalStatus.PENDING, rng.randint(3, 10))
     names_used = {featured_unit.name: {FEATURED_GROUP, "攻坚克难QC小组"}}
     approved_units = [u for u in units if u.status == ApprovalStatus.APPROVED]
-    # Units that a leader asked for (no contact, pending) carry the leader's pending group.
+    # Units that a leader asked for (no contact, pending) carry that leader's pending group.
     for unit in units:
         if unit.status == ApprovalStatus.PENDING and unit.contact is None:
-            names_used[unit.name] = {name := f"{rng.choice(GROUP_NAMES)}QC小组"}
+            name = f"{rng.choice(GROUP_NAMES)}QC小组"
+            names_used[unit.name] = {name}
             add_group(unit, name, gen.person("leader"), ApprovalStatus.PENDING, rng.randint(3, 10))
-    while len(groups) < GROUP_COUNT:
-        # Each approved unit gets one group first, then the rest fall at random.
-        unit = approved_units[len(groups) % len(approved_units)] if len(groups) < 200 else rng.choice(approved_units)
+
+    def add_random_group(unit: UnitSpec) -> None:
         taken = names_used.setdefault(unit.name, set())
-        free = [n for n in GROUP_NAMES if f"{n}QC小组" not in taken]
-        if not free or len(taken) >= 8:
-            continue
-        name = f"{rng.choice(free)}QC小组"
+        name = f"{rng.choice([n for n in GROUP_NAMES if f'{n}QC小组' not in taken])}QC小组"
         taken.add(name)
         status = ApprovalStatus.PENDING if rng.random() < 0.1 else ApprovalStatus.APPROVED
         add_group(unit, name, gen.person("leader"), status, rng.randint(3, 10))
+
+    # Every approved unit has at least one group; the rest fall at random, at most eight per unit.
+    for unit in approved_units[1:]:
+        add_random_group(unit)
+    while len(groups) < GROUP_COUNT:
+        unit = rng.choice(approved_units)
+        if len(names_used.get(unit.name, ())) < 8:
+            add_random_group(unit)
 
     experts = [
         ExpertSpec(_person("expert"), "上海质量管理科学研究院", "教授级高级工程师", "质量管理, 统计技术"),
@@ -375,10 +405,10 @@ class _Writer:
             user.password = self.hashed()
             user.save()
             return user
-        changed = [name for name, value in {"full_name": person.full_name, "is_active": True, **flags}.items()]
-        changed = [name for name in changed if getattr(user, name) != {"full_name": person.full_name}.get(name, True)]
+        wanted = {"full_name": person.full_name, "is_active": True, **flags}
+        changed = [name for name, value in wanted.items() if getattr(user, name) != value]
         for name in changed:
-            setattr(user, name, {"full_name": person.full_name}.get(name, True))
+            setattr(user, name, wanted[name])
         if not user.check_password(DEMO_PASSWORD):
             user.password = self.hashed()
             changed.append("password")
@@ -390,9 +420,7 @@ class _Writer:
         """Users by email: existing ones are left alone, missing ones are inserted in one batch."""
         emails = {p.email for p in people}
         existing = {u.email: u for u in User.objects.filter(email__in=emails)}
-        taken_mobiles = set(
-            User.objects.filter(mobile__in=[p.mobile for p in people]).values_list("mobile", flat=True)
-        )
+        taken_mobiles = set(User.objects.filter(mobile__in=[p.mobile for p in people]).values_list("mobile", flat=True))
         new = []
         for person in {p.email: p for p in people}.values():
             if person.email in existing:
@@ -501,8 +529,11 @@ class _Writer:
                 "user_id", "role", "recommender_id", "unit_id", "group_id"
             )
         )
-        new = [m for key, m in {(m.user_id, m.role, m.recommender_id, m.unit_id, m.group_id): m for m in wanted}.items()
-               if key not in existing]
+        new = [
+            m
+            for key, m in {(m.user_id, m.role, m.recommender_id, m.unit_id, m.group_id): m for m in wanted}.items()
+            if key not in existing
+        ]
         Membership.objects.bulk_create(new, batch_size=1000)
         self.log("memberships", len(keys), len(new))
 

@@ -2,11 +2,8 @@
 
 import difflib
 import hashlib
-import io
 import re
-import zipfile
 
-import magic
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +16,7 @@ from awards.enums import ProgrammeKind, QuestionKind
 from awards.models import AttachmentRequirement, Category, Edition
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
+from core.files import sniff_content_type, validate_file  # noqa: F401  (sniff_content_type re-exported)
 from core.mail import mail_after_commit
 
 from .enums import COUNTS_FOR_LIMITS, EDITABLE_STATUSES, TRANSITIONS, Action, Status
@@ -207,75 +205,12 @@ def co_applicants_save(*, actor, application: Application, formset) -> None:
 
 # --- Attachments ------------------------------------------------------------------------------------------------
 
-SNIFF_BYTES = 4096
-
-
-def sniff_content_type(data: bytes) -> str:
-    """The content type read from the bytes themselves (libmagic), never from the file name."""
-    mime = magic.from_buffer(data[:SNIFF_BYTES] if len(data) > SNIFF_BYTES else data, mime=True)
-    if mime in ("application/zip", "application/octet-stream") and data[:2] == b"PK":
-        # OOXML files sniff as zip from their first bytes; look inside for the Word part.
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        except zipfile.BadZipFile:
-            pass
-    return mime
-
-
-def _check_readable(mime: str, data: bytes) -> bool:
-    """A PDF or image that its reader can open (a renamed or truncated file fails here)."""
-    try:
-        if mime == "application/pdf":
-            from pypdf import PdfReader
-
-            return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
-        if mime.startswith("image/"):
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-            return True
-        if mime.endswith("wordprocessingml.document"):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return archive.testzip() is None
-    except Exception:  # noqa: BLE001 - any reader failure means the file is corrupt
-        return False
-    return True
-
-
-TYPE_NAMES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPG",
-    "image/png": "PNG",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (docx)",
-}
-
 
 def validate_upload(*, requirement: AttachmentRequirement, data: bytes) -> str:
     """Check an upload against its requirement; returns the sniffed content type or raises a clear message."""
-    if not data:
-        raise BusinessRuleError(_("The file is empty. Choose the file again."), code="empty")
-    if len(data) > requirement.max_size_bytes:
-        raise BusinessRuleError(
-            _("The file is %(size).1f MB; “%(name)s” may be at most %(max)s MB.")
-            % {"size": len(data) / 1024 / 1024, "name": requirement.name, "max": requirement.max_size_mb},
-            code="too_large",
-        )
-    mime = sniff_content_type(data)
-    if mime not in requirement.allowed_types:
-        allowed = ", ".join(TYPE_NAMES.get(t, t) for t in requirement.allowed_types)
-        raise BusinessRuleError(
-            _("This file is not an accepted type for “%(name)s” (its content is %(found)s). Accepted: %(allowed)s.")
-            % {"name": requirement.name, "found": TYPE_NAMES.get(mime, mime), "allowed": allowed},
-            code="type",
-        )
-    if not _check_readable(mime, data):
-        raise BusinessRuleError(
-            _("The file seems damaged and cannot be opened. Export or scan it again."), code="corrupt"
-        )
-    return mime
+    return validate_file(
+        data=data, allowed_types=requirement.allowed_types, max_mb=requirement.max_size_mb, label=requirement.name
+    )
 
 
 def _safe_name(name: str) -> str:

@@ -169,3 +169,21 @@ RUBRICS = {
         ],
     ),
 }
+
+# 活动统计表 (facts §4.4): (code, label, kind) of the figures a recommender reports per edition.
+STATISTICS_FIELDS = [
+    ("employees", "企业职工总数", "int"),
+    ("groups_registered_total", "历年注册QC小组累计数", "int"),
+    ("groups_registered_year", "本年度注册QC小组数", "int"),
+    ("groups_active_year", "本年度开展活动小组数", "int"),
+    ("achievements_year", "当年取得成果数", "int"),
+    ("direct_benefit", "直接效益（万元）", "decimal"),
+    ("participants", "参加活动人数", "int"),
+    ("trained", "参加培训人数", "int"),
+    ("suggestions", "合理化建议数", "int"),
+    ("promoters", "具有中国质协QC小组活动推进者资格人数", "int"),
+]
+
+
+def statistics_fields():
+    return [{"code": code, "label": label, "kind": kind} for code, label, kind in STATISTICS_FIELDS]

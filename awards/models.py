@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
+from . import defaults
 from .enums import ApplicantKind, PhaseKind, ProgrammeKind, QuestionKind
 
 
@@ -71,6 +72,9 @@ class Edition(TimeStampedModel):
     recommend_per_unit_category = models.PositiveSmallIntegerField(
         _("recommendations per unit and category type"), null=True, blank=True, default=1
     )
+    statistics_fields = models.JSONField(
+        _("activity statistics fields"), default=defaults.statistics_fields, blank=True,
+        help_text=_("The figures each recommender reports: a list of {code, label, kind}"))
     recommender_total_quota = models.PositiveSmallIntegerField(
         _("recommendations per recommender"), null=True, blank=True
     )

@@ -13,7 +13,8 @@ the text and show up in every cell. The xlsx equivalent of that apostrophe is st
    shows unchanged, and re-editing the cell (F2, Enter) keeps it text instead of turning it into a live formula.
 
 So the visible text stays exactly what the user wrote (searchable, copyable), and no spreadsheet evaluates it.
-Numbers (int, float, Decimal) stay numbers, dates stay dates. Characters that XML cannot carry are dropped, and\nline ends become LF.
+Numbers (int, float, Decimal) stay numbers, dates stay dates. Characters that XML cannot carry are dropped, and
+line ends become LF.
 """
 
 import datetime

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class RecommendersConfig(AppConfig):
     name = "recommenders"
     verbose_name = _("Endorsement and recommendation")
+
+    def ready(self):
+        from accounts import dashboards
+        from core.seeding import register
+
+        from . import demo, documents_recommender, documents_unit, panels_recommender, panels_unit  # noqa: F401
+
+        register(40, "recommenders", demo.seed)
+        dashboards.register("unit", panels_unit.panel)
+        dashboards.register("recommender", panels_recommender.panel)
+        dashboards.register("staff", panels_recommender.staff_panel)

@@ -1,5 +1,6 @@
-from django.urls import path  # noqa: F401
+from .urls_recommender import urlpatterns as recommender_urls
+from .urls_unit import urlpatterns as unit_urls
 
 app_name = "recommenders"
 
-urlpatterns: list = []
+urlpatterns = unit_urls + recommender_urls

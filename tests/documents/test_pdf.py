@@ -1,3 +1,4 @@
+import re
 import subprocess
 from urllib.parse import urljoin
 
@@ -112,7 +113,9 @@ def test_chinese_renders_with_the_noto_cjk_font(tmp_path):
     assert "质量管理小组活动成果申报表" in text
     assert "精益求精质量管理小组" in text
     assert "第 1 页，共 1 页" in text  # the page number margin box, in Chinese
-    assert "NotoSansCJK" in _pdf_fonts(pdf, tmp_path)
+    fonts = _pdf_fonts(pdf, tmp_path)
+    assert re.search(r"Noto-?Sans-?CJK-?SC", fonts), fonts
+    assert " no " not in fonts.replace("emb sub uni", "")  # every font embedded, subset, with a Unicode map
 
 
 def test_page_number_in_english_follows_the_active_language(tmp_path):

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EndorsementLevel(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    RECOMMENDER = "recommender", _("Recommending organisation")
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("Not decided")
+    ENDORSED = "endorsed", _("Endorsed")
+    RETURNED = "returned", _("Returned")
+    RECOMMENDED = "recommended", _("Recommended")
+    DECLINED = "declined", _("Not recommended")
+
+
+class HandInKind(models.TextChoices):
+    RECOMMENDATION_TABLE = "recommendation_table", _("Recommendation table")
+    REVIEW_SUMMARY = "review_summary", _("Review summary")
+    RECOMMENDATION_LETTER = "recommendation_letter", _("Stamped recommendation letter")
+    ACTIVITY_SUMMARY = "activity_summary", _("Activity summary")
+    ACTIVITY_STATISTICS = "activity_statistics", _("Activity statistics")
+
+
+# What a hand-in of each kind accepts as upload (generated kinds are handed in as the portal's file).
+HANDIN_UPLOAD_TYPES = {
+    HandInKind.RECOMMENDATION_LETTER: ["application/pdf", "image/jpeg", "image/png"],
+    HandInKind.ACTIVITY_SUMMARY: [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ],
+}

@@ -1,0 +1,6 @@
+def panel(request, organisation):
+    return {}
+
+
+def staff_panel(request, organisation):
+    return {}

@@ -1,0 +1,2 @@
+def panel(request, organisation):
+    return {}

@@ -1,0 +1,53 @@
+"""Who may act in the unit and recommender channels."""
+
+import rules
+
+from accounts.rules import is_staff_member
+from applications.enums import Status
+from core import roles
+
+
+@rules.predicate
+def is_contact_of_applicant_unit(user, application):
+    return application is not None and application.unit_id in roles.unit_ids(user)
+
+
+@rules.predicate
+def waits_for_unit(user, application):
+    return application is not None and application.status in (Status.SUBMITTED, Status.RETURNED_TO_UNIT)
+
+
+@rules.predicate
+def is_member_of_applications_recommender(user, application):
+    return application is not None and application.unit.recommender_id in roles.recommender_ids(user)
+
+
+@rules.predicate
+def waits_for_recommender(user, application):
+    return application is not None and application.status in (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+
+
+@rules.predicate
+def is_member_of_dossier_recommender(user, dossier):
+    return dossier is not None and dossier.recommender_id in roles.recommender_ids(user)
+
+
+@rules.predicate
+def is_member_of(user, recommender):
+    return recommender is not None and recommender.pk in roles.recommender_ids(user)
+
+
+@rules.predicate
+def is_contact_of(user, unit):
+    return unit is not None and unit.pk in roles.unit_ids(user)
+
+
+rules.add_perm("recommenders.view_unit_queue", is_contact_of | is_staff_member)
+rules.add_perm("recommenders.unit_act", is_contact_of_applicant_unit & waits_for_unit)
+rules.add_perm("recommenders.view_recommender_queue", is_member_of | is_staff_member)
+rules.add_perm("recommenders.recommender_act", is_member_of_applications_recommender & waits_for_recommender)
+# Reviewers of one organisation see each other's scores; nobody outside it does (staff excepted).
+rules.add_perm("recommenders.view_recommender_scores", is_member_of_applications_recommender | is_staff_member)
+rules.add_perm("recommenders.view_dossier", is_member_of_dossier_recommender | is_staff_member)
+rules.add_perm("recommenders.change_dossier", is_member_of_dossier_recommender)
+rules.add_perm("recommenders.view_handins_overview", is_staff_member)
