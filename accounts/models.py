@@ -119,6 +119,8 @@ class Unit(TimeStampedModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["name"]
+        # Lists sort by status then name, page by page: the index serves the ORDER BY ... LIMIT directly.
+        indexes = [models.Index(fields=["status", "name"]), models.Index(fields=["recommender", "status", "name"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(recommender__isnull=False) | Q(applies_directly=True),
@@ -155,6 +157,7 @@ class QCGroup(TimeStampedModel):
         verbose_name = _("QC group")
         verbose_name_plural = _("QC groups")
         ordering = ["unit__name", "name"]
+        indexes = [models.Index(fields=["status", "name"])]
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="qcgroup_unique_name_per_unit")]
 
     def __str__(self):

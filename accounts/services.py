@@ -277,11 +277,11 @@ def expert_invite(
 ) -> Expert:
     """Staff invite an expert. A person who already has an account (a unit contact, say) gains the role."""
     membership = membership_grant(actor=actor, email=email, full_name=full_name, mobile=mobile, role=Role.EXPERT)
-    expert, created = Expert.objects.get_or_create(
+    expert, is_new = Expert.objects.get_or_create(
         user=membership.user,
         defaults={"organisation_name": organisation_name, "title": title, "specialities": specialities},
     )
-    if created:
+    if is_new:
         audit_record(
             actor=actor,
             obj=expert,

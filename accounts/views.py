@@ -399,7 +399,7 @@ def staff_groups(request):
             groups = groups.filter(status=data["status"])
         if data["recommender"]:
             groups = groups.filter(unit__recommender=data["recommender"])
-    page = paginate(request, groups.order_by("status", "unit__name", "name"))
+    page = paginate(request, groups.order_by("status", "name"))
     return render(request, "accounts/staff_groups.html", {"form": form, "page": page, "decision_form": DecisionForm()})
 
 

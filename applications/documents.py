@@ -1,0 +1,142 @@
+"""The application form (申报表) as PDF, registered with the documents app.
+
+The builder is pure: it reads the application with everything the form prints and returns the PDF's bytes.
+The form is an official Chinese document, so it is always rendered in Chinese, whatever language the person
+who asked for it uses. Its version changes with every saved draft (`revision`), status, current attachment and
+co-applicant, so a preview always shows what was typed last.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from awards.enums import QuestionKind
+from awards.models import Phase
+from documents import registry
+from documents.pdf import render_pdf, verification_context
+
+from .enums import Status
+from .models import Application, Attachment
+
+APPLICATION_FORM = "applications.application_form"
+TEMPLATE = "applications/application_form_pdf.html"
+
+
+def _load(pk) -> Application:
+    return (
+        Application.objects.select_related(
+            "edition__programme", "category", "subtype", "group", "unit", "unit__recommender"
+        )
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(is_current=True).select_related("requirement"),
+                to_attr="current_attachments",
+            ),
+            "co_applicants__unit",
+            "edition__questions",
+            "edition__attachment_requirements",
+            Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
+            "group__members",
+        )
+        .get(pk=pk)
+    )
+
+
+def _display(question, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if question.kind == QuestionKind.DATE and isinstance(value, str) and len(value) == 10:
+        year, month, day = value.split("-")
+        return f"{int(year)}年{int(month)}月{int(day)}日"
+    return str(value)
+
+
+def form_context(application: Application) -> dict:
+    """Everything the form prints, from one application loaded with `_load`."""
+    edition = application.edition
+    attachments = {a.requirement_id: a for a in application.current_attachments}
+    answers = application.answers or {}
+    members, questions = [], []
+    for question in edition.questions.all():
+        value = answers.get(question.code)
+        if question.kind == QuestionKind.MEMBER_TABLE:
+            members = [m for m in value or [] if isinstance(m, dict)]
+            continue
+        if question.kind == QuestionKind.FILE:
+            attachment = next((a for a in application.current_attachments if a.requirement.code == question.code), None)
+            value = attachment.original_name if attachment else ""
+        questions.append(
+            {
+                "label": question.label,
+                "value": _display(question, value),
+                "long": question.kind == QuestionKind.LONG_TEXT,
+            }
+        )
+    if not members and application.group_id:
+        members = [
+            {"name": m.name, "job_title": m.job_title, "role_in_group": m.role_in_group}
+            for m in application.group.members.all()
+        ]
+    requirement_rows = [
+        {"requirement": requirement, "attachment": attachments.get(requirement.pk)}
+        for requirement in edition.attachment_requirements.all()
+    ]
+    submitted = application.status != Status.DRAFT and bool(application.number)
+    return {
+        "application": application,
+        "edition": edition,
+        "programme": edition.programme,
+        "category": application.category,
+        "subtype": application.subtype,
+        "group": application.group,
+        "unit": application.unit,
+        "members": members,
+        "questions": questions,
+        "co_applicants": list(application.co_applicants.all()),
+        "accepts_co_applicants": edition.programme.accepts_co_applicants,
+        "requirement_rows": requirement_rows,
+        "watermark": "" if submitted else "草稿 / 预览",
+        "running_header": application.number or "草稿（未提交）",
+        "printed_at": timezone.localtime(),
+        "submitted_at": timezone.localtime(application.submitted_at) if application.submitted_at else None,
+    }
+
+
+def build_application_form(application: Application, document) -> bytes:
+    loaded = _load(application.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {**form_context(loaded), **verification_context(document)}
+        return render_pdf(TEMPLATE, context)
+
+
+def application_form_version(application: Application) -> str:
+    """What the form reflects: the saved revision and status, plus the current files and co-applicants, which
+    are saved without a new revision."""
+    files = list(application.attachments.filter(is_current=True).order_by("pk").values_list("pk", "sha256"))
+    partners = list(
+        application.co_applicants.order_by("pk").values_list(
+            "pk", "unit_id", "organisation_name", "role", "contact_name", "contact_phone", "contact_email"
+        )
+    )
+    digest = hashlib.sha256(repr((application.number, files, partners)).encode()).hexdigest()[:16]
+    return f"r{application.revision}-{application.status}-{digest}"
+
+
+def application_form_filename(application: Application) -> str:
+    return f"{application.number or '草稿'}-申报表.pdf"
+
+
+registry.register(
+    APPLICATION_FORM,
+    label=_("Application form"),
+    model=Application,
+    build=build_application_form,
+    filename=application_form_filename,
+    mime_type=registry.PDF,
+    permission="applications.view_application",
+    version=application_form_version,
+)

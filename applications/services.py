@@ -424,7 +424,7 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("edition__programme", "group", "unit")
             .get(pk=application.pk)
         )

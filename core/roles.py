@@ -14,7 +14,9 @@ def memberships(user):
     if cached is None:
         cached = list(
             user.memberships.filter(is_active=True)
-            .select_related("recommender", "unit", "unit__recommender", "group", "group__unit")
+            .select_related(
+                "recommender", "unit", "unit__recommender", "group", "group__unit", "group__unit__recommender"
+            )
             .order_by("role", "id")
         )
         user._memberships_cache = cached

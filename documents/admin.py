@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Document
 
@@ -10,8 +13,16 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ("kind", "owner_type", "owner_id", "status", "filename", "size", "built_at", "updated_at")
     list_filter = ("status", "kind", "owner_type")
     search_fields = ("kind", "owner_id", "filename", "checksum", "public_id")
-    readonly_fields = [f.name for f in Document._meta.fields]
+    # Files are served only through the permission-checked download view (there is no MEDIA_URL).
+    readonly_fields = [f.name for f in Document._meta.fields if f.name != "file"] + ["stored_file"]
+    exclude = ("file",)
     date_hierarchy = "updated_at"
+
+    @admin.display(description=_("file"))
+    def stored_file(self, obj):
+        if not obj.file:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("documents:download", args=[obj.pk]), obj.file.name)
 
     def has_add_permission(self, request):
         return False

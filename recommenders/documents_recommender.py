@@ -1,0 +1,353 @@
+"""The recommender's hand-in tables: 推荐表 (recommendation table), 评审汇总表 (review summary), 活动统计表 (activity
+statistics), as Excel and PDF, owned by the `Dossier` of one recommender and edition.
+
+Two steps, so each can be timed and tested alone (bench/bench_recommendation_table.py):
+1. reads: `table_meta`, `recommendation_rows`, `review_summary` turn the database into plain frozen rows;
+2. builders: `recommendation_table_xlsx(meta, rows)` ... are pure functions from those rows to bytes.
+
+A document's version is a digest of the rows it prints, so a table is rebuilt exactly when a number, a rank, a
+decision or a name in it changed, and asking again for an unchanged table returns the same file.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from applications.enums import Status
+from documents import registry
+from documents.excel import build_table_workbook
+from documents.pdf import render_pdf
+
+from . import selectors
+from .enums import EndorsementLevel
+from .models import Dossier, Endorsement, Evaluation
+
+PERMISSION = "recommenders.view_dossier"
+RECOMMENDATION_TABLE_XLSX = "recommenders.recommendation_table_xlsx"
+RECOMMENDATION_TABLE_PDF = "recommenders.recommendation_table_pdf"
+REVIEW_SUMMARY_XLSX = "recommenders.review_summary_xlsx"
+REVIEW_SUMMARY_PDF = "recommenders.review_summary_pdf"
+ACTIVITY_STATISTICS_XLSX = "recommenders.activity_statistics_xlsx"
+
+# openpyxl's write-only mode streams rows instead of keeping every cell object; measured by the bench, it pays
+# off only for long tables, so shorter ones keep the normal mode.
+WRITE_ONLY_ROWS = 5000
+
+RECOMMENDATION_HEADERS = [
+    "序号",
+    "申报编号",
+    "成果名称/课题",
+    "小组名称",
+    "申报单位",
+    "课题类型",
+    "单位自评分",
+    "推荐单位评审均分",
+    "排名",
+    "推荐意见",
+]
+RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 12, 10, 12, 6, 40]
+DECISION_TEXT = {Status.RECOMMENDED: "推荐", Status.DECLINED: "不推荐", Status.ENDORSED: "待定"}
+# What the review summary lists: everything the recommender reviewed and has not sent back.
+REVIEWED_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    recommender: str
+    edition: str
+    year: int
+
+    def title(self, what: str) -> str:
+        return f"{self.edition} {what}（推荐单位：{self.recommender}）"
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    number: str
+    title: str
+    group: str
+    unit: str
+    category: str
+    self_total: Decimal | None
+    reviewer_mean: Decimal | None
+    rank: int | None
+    opinion: str
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    number: str
+    title: str
+    unit: str
+    category: str
+    totals: tuple[Decimal | None, ...]  # one per reviewer, in the order of ReviewSummary.reviewers
+    mean: Decimal | None
+    rank: int | None
+    decision: str
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    reviewers: tuple[str, ...]
+    rows: tuple[ReviewRow, ...]
+
+
+@dataclass(frozen=True)
+class StatisticsTable:
+    labels: tuple[str, ...]
+    values: tuple[Decimal | int | None, ...]
+
+
+def mean_2(value) -> Decimal | None:
+    """Two decimals, half up (the association's rounding)."""
+    return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+# --- Reads --------------------------------------------------------------------------------------------------------
+
+
+def table_meta(dossier: Dossier) -> TableMeta:
+    return TableMeta(recommender=dossier.recommender.name, edition=dossier.edition.title, year=dossier.edition.year)
+
+
+def _queue(dossier: Dossier, statuses):
+    opinion = Subquery(
+        Endorsement.objects.filter(application=OuterRef("pk"), level=EndorsementLevel.RECOMMENDER).values("opinion")[
+            :1
+        ]
+    )
+    return (
+        selectors.recommender_queue(dossier.recommender, edition=dossier.edition)
+        .filter(status__in=statuses)
+        .annotate(recommender_opinion=opinion)
+    )
+
+
+def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
+    """The recommended applications, by category and rank: one query."""
+    return [
+        RecommendationRow(
+            number=a.number or "",
+            title=a.title,
+            group=a.group.name if a.group_id else "",
+            unit=a.unit.name,
+            category=a.category.name,
+            self_total=a.self_total,
+            reviewer_mean=mean_2(a.reviewer_mean),
+            rank=a.rank,
+            opinion=a.recommender_opinion or "推荐",
+        )
+        for a in _queue(dossier, [Status.RECOMMENDED])
+    ]
+
+
+def review_summary(dossier: Dossier) -> ReviewSummary:
+    """Every reviewed application with each reviewer's total: two queries."""
+    applications = list(_queue(dossier, REVIEWED_STATUSES))
+    sheets = (
+        Evaluation.objects.filter(
+            application__in=[a.pk for a in applications],
+            level=EndorsementLevel.RECOMMENDER,
+            recommender=dossier.recommender,
+        )
+        .values_list("application_id", "reviewer_id", "reviewer__full_name", "reviewer__email", "total")
+        .order_by("reviewer__full_name", "reviewer_id")
+    )
+    reviewers: dict[int, str] = {}
+    totals: dict[tuple[int, int], Decimal] = {}
+    for application_id, reviewer_id, name, email, total in sheets:
+        reviewers.setdefault(reviewer_id, name or email)
+        totals[(application_id, reviewer_id)] = total
+    order = list(reviewers)
+    rows = tuple(
+        ReviewRow(
+            number=a.number or "",
+            title=a.title,
+            unit=a.unit.name,
+            category=a.category.name,
+            totals=tuple(totals.get((a.pk, r)) for r in order),
+            mean=mean_2(a.reviewer_mean),
+            rank=a.rank,
+            decision=DECISION_TEXT.get(a.status, ""),
+        )
+        for a in applications
+    )
+    return ReviewSummary(reviewers=tuple(reviewers[r] for r in order), rows=rows)
+
+
+def statistics_table(dossier: Dossier) -> StatisticsTable:
+    fields = dossier.edition.statistics_fields or []
+    values = []
+    for field in fields:
+        value = (dossier.statistics or {}).get(field["code"])
+        if value is not None and field.get("kind") != "int":
+            value = Decimal(str(value))
+        values.append(value)
+    return StatisticsTable(labels=tuple(f["label"] for f in fields), values=tuple(values))
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def recommendation_version(dossier: Dossier) -> str:
+    return _digest(table_meta(dossier), recommendation_rows(dossier))
+
+
+def review_version(dossier: Dossier) -> str:
+    return _digest(table_meta(dossier), review_summary(dossier))
+
+
+def statistics_version(dossier: Dossier) -> str:
+    return _digest(table_meta(dossier), statistics_table(dossier))
+
+
+# --- Builders (pure) ----------------------------------------------------------------------------------------------
+
+
+def _recommendation_cells(rows: Sequence[RecommendationRow]):
+    for index, r in enumerate(rows, start=1):
+        yield [index, r.number, r.title, r.group, r.unit, r.category, r.self_total, r.reviewer_mean, r.rank, r.opinion]
+
+
+def recommendation_table_xlsx(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
+    return build_table_workbook(
+        title=meta.title("成果推荐表"),
+        headers=RECOMMENDATION_HEADERS,
+        rows=list(_recommendation_cells(rows)),
+        column_widths=RECOMMENDATION_WIDTHS,
+        sheet_title="推荐表",
+        write_only=len(rows) > WRITE_ONLY_ROWS,
+    )
+
+
+def recommendation_table_pdf(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
+    return render_pdf(
+        "recommenders/recommendation_table_pdf.html",
+        {"meta": meta, "title": meta.title("成果推荐表"), "headers": RECOMMENDATION_HEADERS, "rows": rows},
+    )
+
+
+def review_headers(summary: ReviewSummary) -> list[str]:
+    return [
+        "序号",
+        "申报编号",
+        "成果名称/课题",
+        "申报单位",
+        "课题类型",
+        *(f"评委{i}：{name}" for i, name in enumerate(summary.reviewers, start=1)),
+        "评审均分",
+        "排名",
+        "推荐结论",
+    ]
+
+
+def _review_cells(summary: ReviewSummary):
+    for index, r in enumerate(summary.rows, start=1):
+        yield [index, r.number, r.title, r.unit, r.category, *r.totals, r.mean, r.rank, r.decision]
+
+
+def review_summary_xlsx(meta: TableMeta, summary: ReviewSummary) -> bytes:
+    widths = [6, 16, 40, 32, 12, *(12 for _ in summary.reviewers), 10, 6, 10]
+    return build_table_workbook(
+        title=meta.title("成果评审汇总表"),
+        headers=review_headers(summary),
+        rows=list(_review_cells(summary)),
+        column_widths=widths,
+        sheet_title="评审汇总表",
+        write_only=len(summary.rows) > WRITE_ONLY_ROWS,
+    )
+
+
+def review_summary_pdf(meta: TableMeta, summary: ReviewSummary) -> bytes:
+    return render_pdf(
+        "recommenders/review_summary_pdf.html",
+        {
+            "meta": meta,
+            "title": meta.title("成果评审汇总表"),
+            "headers": review_headers(summary),
+            "summary": summary,
+        },
+    )
+
+
+def activity_statistics_xlsx(meta: TableMeta, table: StatisticsTable) -> bytes:
+    rows = [[index, label, value] for index, (label, value) in enumerate(zip(table.labels, table.values), start=1)]
+    return build_table_workbook(
+        title=meta.title("质量管理小组活动统计表"),
+        headers=["序号", "统计项目", "数值"],
+        rows=rows,
+        column_widths=[6, 44, 16],
+        sheet_title="活动统计表",
+    )
+
+
+# --- Registration -------------------------------------------------------------------------------------------------
+
+
+def _filename(what: str, extension: str):
+    def name(dossier: Dossier) -> str:
+        return f"{dossier.edition.year}-{dossier.recommender.name}-{what}.{extension}"
+
+    return name
+
+
+_KINDS = [
+    (
+        RECOMMENDATION_TABLE_XLSX,
+        _("Recommendation table (Excel)"),
+        lambda d, _doc: recommendation_table_xlsx(table_meta(d), recommendation_rows(d)),
+        _filename("成果推荐表", "xlsx"),
+        registry.XLSX,
+        recommendation_version,
+    ),
+    (
+        RECOMMENDATION_TABLE_PDF,
+        _("Recommendation table (PDF)"),
+        lambda d, _doc: recommendation_table_pdf(table_meta(d), recommendation_rows(d)),
+        _filename("成果推荐表", "pdf"),
+        registry.PDF,
+        recommendation_version,
+    ),
+    (
+        REVIEW_SUMMARY_XLSX,
+        _("Review summary (Excel)"),
+        lambda d, _doc: review_summary_xlsx(table_meta(d), review_summary(d)),
+        _filename("成果评审汇总表", "xlsx"),
+        registry.XLSX,
+        review_version,
+    ),
+    (
+        REVIEW_SUMMARY_PDF,
+        _("Review summary (PDF)"),
+        lambda d, _doc: review_summary_pdf(table_meta(d), review_summary(d)),
+        _filename("成果评审汇总表", "pdf"),
+        registry.PDF,
+        review_version,
+    ),
+    (
+        ACTIVITY_STATISTICS_XLSX,
+        _("Activity statistics (Excel)"),
+        lambda d, _doc: activity_statistics_xlsx(table_meta(d), statistics_table(d)),
+        _filename("活动统计表", "xlsx"),
+        registry.XLSX,
+        statistics_version,
+    ),
+]
+
+for _kind, _label, _build, _name, _mime, _version in _KINDS:
+    registry.register(
+        _kind,
+        label=_label,
+        model="recommenders.Dossier",
+        build=_build,
+        filename=_name,
+        mime_type=_mime,
+        permission=PERMISSION,
+        version=_version,
+    )

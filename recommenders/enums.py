@@ -18,6 +18,9 @@ class Decision(models.TextChoices):
 class HandInKind(models.TextChoices):
     RECOMMENDATION_TABLE = "recommendation_table", _("Recommendation table")
     REVIEW_SUMMARY = "review_summary", _("Review summary")
+    # The two tables are handed in both as Excel (the kinds above) and as PDF.
+    RECOMMENDATION_TABLE_PDF = "recommendation_table_pdf", _("Recommendation table (PDF)")
+    REVIEW_SUMMARY_PDF = "review_summary_pdf", _("Review summary (PDF)")
     RECOMMENDATION_LETTER = "recommendation_letter", _("Stamped recommendation letter")
     ACTIVITY_SUMMARY = "activity_summary", _("Activity summary")
     ACTIVITY_STATISTICS = "activity_statistics", _("Activity statistics")

@@ -3,7 +3,7 @@
 import rules
 
 from accounts.rules import is_staff_member
-from applications.enums import Status
+from applications.enums import AT_OR_PAST_RECOMMENDER, Status
 from core import roles
 
 
@@ -51,3 +51,16 @@ rules.add_perm("recommenders.view_recommender_scores", is_member_of_applications
 rules.add_perm("recommenders.view_dossier", is_member_of_dossier_recommender | is_staff_member)
 rules.add_perm("recommenders.change_dossier", is_member_of_dossier_recommender)
 rules.add_perm("recommenders.view_handins_overview", is_staff_member)
+
+
+@rules.predicate
+def has_reached_recommender(user, application):
+    return application is not None and application.status in AT_OR_PAST_RECOMMENDER
+
+
+# The scoring-and-recommendation form (and its stamped scan): the unit that filled it in, its recommending
+# organisation once the application reached it, and staff.
+rules.add_perm(
+    "recommenders.view_scoring_form",
+    is_contact_of_applicant_unit | (is_member_of_applications_recommender & has_reached_recommender) | is_staff_member,
+)

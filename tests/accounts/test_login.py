@@ -65,8 +65,7 @@ def test_login_neither_email_nor_mobile_is_refused(client, person):
 
 def test_login_locked_out_after_five_failures(client, person):
     statuses = [
-        client.post(LOGIN_URL, {"login": "li.hua@example.test", "password": f"wrong-{n}"}).status_code
-        for n in range(5)
+        client.post(LOGIN_URL, {"login": "li.hua@example.test", "password": f"wrong-{n}"}).status_code for n in range(5)
     ]
     locked = client.post(LOGIN_URL, {"login": "li.hua@example.test", "password": PASSWORD})
 

@@ -251,9 +251,7 @@ def test_register_group_under_approved_unit_mails_unit_contact(contact, unit, dj
 def test_register_group_without_unit_choice_is_refused():
     response = client_for(UserFactory()).post(reverse("accounts:register_group"), group_data(None))
 
-    assert response.context["choice"].non_field_errors() == [
-        "Choose your unit from the search, or ask for a new unit."
-    ]
+    assert response.context["choice"].non_field_errors() == ["Choose your unit from the search, or ask for a new unit."]
     assert not QCGroup.objects.exists()
 
 

@@ -1,0 +1,429 @@
+"""Forms of the programme and edition console: they validate; the services in awards.services save."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import defaults
+from .enums import PhaseKind, QuestionKind
+from .models import AttachmentRequirement, Category, Edition, Phase, Question, Rubric, RubricItem
+from .services import EDITION_RULE_FIELDS
+
+# The file types staff may allow for an attachment, as (MIME type, label).
+FILE_TYPES = [
+    (defaults.PDF, "PDF"),
+    ("image/jpeg", "JPG"),
+    ("image/png", "PNG"),
+    (defaults.WORD, "Word (.docx)"),
+]
+FILE_TYPE_LABELS = dict(FILE_TYPES)
+MAX_ATTACHMENT_MB = 100
+
+
+class StyledFormMixin:
+    """Bootstrap classes on the widgets, and `is-invalid` on the fields that failed validation."""
+
+    def style_widgets(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A `datetime-local` input read and shown on the association's wall clock (Asia/Shanghai), whatever time
+    zone is active: staff type 12 July 22:00 and mean 22:00 in Beijing."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    @staticmethod
+    def wall_clock():
+        return ZoneInfo(settings.TIME_ZONE)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value, self.wall_clock())
+        return value
+
+    def to_python(self, value):
+        with timezone.override(self.wall_clock()):
+            return super().to_python(value)
+
+
+class LinesField(forms.CharField):
+    """A list of strings entered one per line (blank lines are dropped)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def has_changed(self, initial, data):
+        return list(initial or []) != self.to_python(data)
+
+
+# --- Creating an edition -------------------------------------------------------------------------------------------
+
+
+class EditionCreateForm(StyledFormMixin, forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Edition.objects.none(),
+        required=False,
+        empty_label=_("The defaults of the programme (no earlier edition)"),
+        help_text=_(
+            "Copying keeps the rules, quotas, categories, rubrics, questions and required files, and moves the "
+            "schedule by whole years (12 July 22:00 stays 12 July 22:00); adjust the dates afterwards."
+        ),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for the default, e.g. “2026年上海市质量管理小组活动成果”."),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        editions = list(programme.editions.all())
+        self.fields["source"].queryset = programme.editions.order_by("-year")
+        if editions:
+            latest = max(editions, key=lambda e: e.year)
+            self.initial.setdefault("source", latest.pk)
+            self.initial.setdefault("year", latest.year + 1)
+        else:
+            self.initial.setdefault("year", timezone.localdate().year)
+        self.style_widgets()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if self.programme.editions.filter(year=year).exists():
+            raise ValidationError(
+                _("%(programme)s already has an edition for %(year)s.") % {"programme": self.programme, "year": year}
+            )
+        return year
+
+
+# --- Rules and quotas ----------------------------------------------------------------------------------------------
+
+
+class EditionRulesForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = list(EDITION_RULE_FIELDS)
+        widgets = {"notice": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Edition"), "title", "notice"),
+            Fieldset(
+                _("Eligibility rules (checked at submission)"),
+                "min_members",
+                "max_members",
+                "group_registered_before_window",
+                "max_applications_per_group",
+                "max_applications_per_unit",
+                "similarity_threshold",
+            ),
+            Fieldset(
+                _("Quotas (empty = no limit)"),
+                "unit_quota",
+                "recommend_per_unit",
+                "recommend_per_unit_category",
+                "recommender_total_quota",
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_members"), data.get("max_members")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_members", _("The maximum cannot be smaller than the minimum (%(min)s).") % {"min": low})
+        per_unit, per_category = data.get("recommend_per_unit"), data.get("recommend_per_unit_category")
+        if per_unit is not None and per_category is not None and per_category > per_unit:
+            self.add_error(
+                "recommend_per_unit_category",
+                _("Cannot exceed the recommendations per unit (%(n)s).") % {"n": per_unit},
+            )
+        return data
+
+
+# --- Rows of an edition (formsets) ---------------------------------------------------------------------------------
+
+
+class ConfigRowForm(StyledFormMixin, forms.ModelForm):
+    """A row of a configuration formset. `columns` gives each field's width in the row's grid."""
+
+    columns: dict[str, str] = {}
+
+    def __init__(self, *args, edition=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.style_widgets()
+
+
+class ConfigFormSet(forms.BaseInlineFormSet):
+    """An edition's rows; duplicate codes and phases get messages a person understands."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Delete")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def get_unique_error_message(self, unique_check):
+        if "kind" in unique_check:
+            return _("Each phase may appear only once in the schedule.")
+        if "code" in unique_check:
+            return _("Each code may be used only once: change the repeated one.")
+        return super().get_unique_error_message(unique_check)
+
+    def get_form_error(self):
+        return _("This row repeats another one.")
+
+    def kept_forms(self):
+        """The filled forms that are not marked for deletion (after validation)."""
+        deleted = set(self.deleted_forms)
+        return [f for f in self.forms if f not in deleted and f.cleaned_data and (f.instance.pk or f.has_changed())]
+
+
+class PhaseForm(ConfigRowForm):
+    starts_at = LocalDateTimeField(label=_("Starts (Beijing time)"))
+    ends_at = LocalDateTimeField(label=_("Ends (Beijing time)"))
+    columns = {"kind": "col-md-4", "starts_at": "col-md-3", "ends_at": "col-md-3"}
+
+    class Meta:
+        model = Phase
+        fields = ["kind", "starts_at", "ends_at"]
+
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return data
+
+
+class QuestionForm(ConfigRowForm):
+    choices = LinesField(label=_("Choices, one per line"), required=False, help_text=_("Only for choice questions."))
+    columns = {
+        "code": "col-md-2",
+        "label": "col-md-4",
+        "kind": "col-md-2",
+        "required": "col-md-1",
+        "position": "col-md-1",
+        "help_text": "col-md-6",
+        "choices": "col-md-3",
+        "max_length": "col-md-2",
+    }
+
+    class Meta:
+        model = Question
+        fields = ["code", "label", "kind", "required", "position", "help_text", "choices", "max_length"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_base:
+            # Answers are stored under the code; the base set is shared by every programme.
+            for name in ("code", "kind"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Part of the base set: fixed.")
+
+    def clean_choices(self):
+        choices = self.cleaned_data["choices"]
+        repeated = sorted({c for c in choices if choices.count(c) > 1})
+        if repeated:
+            raise ValidationError(_("Listed twice: %(choices)s.") % {"choices": "、".join(repeated)})
+        return choices
+
+    def clean(self):
+        data = super().clean()
+        kind, choices = data.get("kind"), data.get("choices") or []
+        if kind == QuestionKind.CHOICE and len(choices) < 2:
+            self.add_error("choices", _("A choice question needs at least two choices, one per line."))
+        elif kind and kind != QuestionKind.CHOICE and choices:
+            self.add_error("choices", _("Only choice questions take choices: clear them or make it a choice."))
+        return data
+
+
+class BaseQuestionFormSet(ConfigFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk and form.instance.is_base:
+            del form.fields["DELETE"]  # the base set stays
+
+
+class AttachmentRequirementForm(ConfigRowForm):
+    allowed_types = forms.MultipleChoiceField(
+        label=_("Allowed file types"),
+        choices=FILE_TYPES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Allow at least one file type.")},
+    )
+    max_size_mb = forms.IntegerField(
+        label=_("Maximum size (MB)"),
+        min_value=1,
+        max_value=MAX_ATTACHMENT_MB,
+        error_messages={
+            "min_value": _("At least 1 MB."),
+            "max_value": _("At most %(limit_value)s MB."),
+        },
+    )
+    columns = {
+        "code": "col-md-2",
+        "name": "col-md-4",
+        "required": "col-md-1",
+        "max_size_mb": "col-md-2",
+        "position": "col-md-1",
+        "allowed_types": "col-md-6",
+        "help_text": "col-md-4",
+    }
+
+    class Meta:
+        model = AttachmentRequirement
+        fields = ["code", "name", "required", "max_size_mb", "position", "allowed_types", "help_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A type set outside the console stays visible (and can be unticked) rather than vanishing silently.
+        known = dict(FILE_TYPES)
+        extra = [(t, t) for t in (self.instance.allowed_types or []) if t not in known]
+        if extra:
+            self.fields["allowed_types"].choices = FILE_TYPES + extra
+
+
+class CategoryForm(ConfigRowForm):
+    columns = {
+        "code": "col-md-2",
+        "name": "col-md-3",
+        "parent": "col-md-3",
+        "rubric": "col-md-3",
+        "position": "col-md-1",
+    }
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "parent", "rubric", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Category.objects.filter(edition=self.edition, parent__isnull=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = _("(top level)")
+        self.fields["rubric"].queryset = Rubric.objects.filter(edition=self.edition)
+        self.fields["rubric"].empty_label = _("(none)")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("parent") and self.instance.pk and self.instance.subtypes.exists():
+            self.add_error("parent", _("This category has sub-types of its own, so it cannot become a sub-type."))
+        return data
+
+
+class BaseCategoryFormSet(ConfigFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        deleted = {f.instance.pk for f in self.deleted_forms if f.instance.pk}
+        becoming_subtypes = {f.instance.pk for f in self.kept_forms() if f.instance.pk and f.cleaned_data.get("parent")}
+        errors = []
+        for form in self.kept_forms():
+            parent = form.cleaned_data.get("parent")
+            if parent is None:
+                continue
+            if parent.pk in becoming_subtypes:
+                errors.append(
+                    _("“%(parent)s” cannot be a sub-type and have sub-types at the same time.") % {"parent": parent}
+                )
+            if parent.pk in deleted:
+                errors.append(
+                    _("“%(parent)s” is being deleted: move or delete its sub-types too.") % {"parent": parent}
+                )
+        for form in self.deleted_forms:
+            if form.instance.pk and form.instance.subtypes.exclude(pk__in=deleted).exists():
+                errors.append(
+                    _("“%(category)s” still has sub-types: move or delete them first.") % {"category": form.instance}
+                )
+        if errors:
+            raise ValidationError(sorted(set(map(str, errors))))
+
+
+class RubricForm(ConfigRowForm):
+    columns = {"name": "col-md-8"}
+
+    class Meta:
+        model = Rubric
+        fields = ["name"]
+
+
+class RubricItemForm(ConfigRowForm):
+    columns = {
+        "code": "col-md-2",
+        "name": "col-md-3",
+        "max_points": "col-md-2",
+        "position": "col-md-1",
+        "description": "col-md-12",
+    }
+
+    class Meta:
+        model = RubricItem
+        fields = ["code", "name", "max_points", "position", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_max_points(self):
+        points = self.cleaned_data["max_points"]
+        if points is not None and points <= 0:
+            raise ValidationError(_("Give the item more than 0 points."))
+        return points
+
+
+def _formset(parent, model, form, formset=ConfigFormSet, **options):
+    return forms.inlineformset_factory(
+        parent, model, form=form, formset=formset, can_delete=True, can_delete_extra=False, **options
+    )
+
+
+PhaseFormSet = _formset(Edition, Phase, PhaseForm, extra=1, max_num=len(PhaseKind), validate_max=True)
+QuestionFormSet = _formset(Edition, Question, QuestionForm, formset=BaseQuestionFormSet, extra=1, max_num=60)
+AttachmentRequirementFormSet = _formset(Edition, AttachmentRequirement, AttachmentRequirementForm, extra=1, max_num=30)
+CategoryFormSet = _formset(Edition, Category, CategoryForm, formset=BaseCategoryFormSet, extra=2, max_num=60)
+RubricFormSet = _formset(Edition, Rubric, RubricForm, extra=1, max_num=20)
+RubricItemFormSet = _formset(Rubric, RubricItem, RubricItemForm, extra=2, max_num=40)

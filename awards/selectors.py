@@ -1,0 +1,118 @@
+"""Reads for the programme and edition pages.
+
+An edition's status is derived from its schedule, never stored: `editions_with_status` annotates it in the
+database so that lists can filter on it and show the application window without loading every phase.
+"""
+
+from django.db import models
+from django.db.models import Case, Max, Min, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .enums import PhaseKind
+from .models import Category, Edition, Phase, Programme, Rubric, RubricItem
+
+
+class EditionStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    OPEN = "open", _("Application open")
+    IN_REVIEW = "in_review", _("In review")
+    CLOSED = "closed", _("Closed")
+
+
+def editions_with_status(at=None) -> QuerySet[Edition]:
+    """Editions annotated with `status` (an `EditionStatus` value) at `at` (default now), and with
+    `application_starts_at`, `application_ends_at` and `schedule_ends_at`.
+
+    upcoming: before the application window opens (or no schedule yet); open: inside the window;
+    closed: every phase is over; in review: in between. Boundaries follow `Phase.is_open`: a phase is open
+    from its start (included) to its end (excluded).
+    """
+    at = at or timezone.now()
+    application = Q(phases__kind=PhaseKind.APPLICATION)
+    return (
+        Edition.objects.select_related("programme")
+        .annotate(
+            application_starts_at=Min("phases__starts_at", filter=application),
+            application_ends_at=Max("phases__ends_at", filter=application),
+            schedule_starts_at=Min("phases__starts_at"),
+            schedule_ends_at=Max("phases__ends_at"),
+        )
+        .annotate(
+            status=Case(
+                When(schedule_ends_at__isnull=True, then=Value(EditionStatus.UPCOMING)),
+                When(
+                    Q(application_starts_at__gt=at) | Q(application_starts_at__isnull=True, schedule_starts_at__gt=at),
+                    then=Value(EditionStatus.UPCOMING),
+                ),
+                When(application_starts_at__lte=at, application_ends_at__gt=at, then=Value(EditionStatus.OPEN)),
+                When(schedule_ends_at__lte=at, then=Value(EditionStatus.CLOSED)),
+                default=Value(EditionStatus.IN_REVIEW),
+                output_field=models.CharField(),
+            )
+        )
+    )
+
+
+def _top_categories() -> QuerySet[Category]:
+    """Top-level categories with their sub-types (and both rubrics) prefetched."""
+    subtypes = Category.objects.select_related("rubric").order_by("position", "id")
+    return Category.objects.filter(parent__isnull=True).prefetch_related(Prefetch("subtypes", queryset=subtypes))
+
+
+def staff_programmes(at=None) -> QuerySet[Programme]:
+    """Every programme with its editions (newest first, status annotated): two queries whatever the count."""
+    editions = editions_with_status(at).order_by("-year")
+    return Programme.objects.prefetch_related(Prefetch("editions", queryset=editions))
+
+
+def staff_editions(*, programme=None, status: str = "", at=None) -> QuerySet[Edition]:
+    qs = editions_with_status(at)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-year", "programme__code")
+
+
+def programme_for_staff(pk) -> Programme:
+    return get_object_or_404(
+        Programme.objects.prefetch_related(Prefetch("editions", queryset=Edition.objects.order_by("-year"))), pk=pk
+    )
+
+
+def edition_for_staff(pk, at=None) -> Edition:
+    """One edition with everything its detail page shows, in a fixed number of queries."""
+    qs = editions_with_status(at).prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("starts_at", "id")),
+        Prefetch("rubrics", queryset=Rubric.objects.prefetch_related("items")),
+        Prefetch("categories", queryset=_top_categories().select_related("rubric"), to_attr="top_categories"),
+        "questions",
+        "attachment_requirements",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def edition_for_editing(pk) -> Edition:
+    """The bare edition a configuration form changes (the forms load their own rows)."""
+    return get_object_or_404(Edition.objects.select_related("programme"), pk=pk)
+
+
+def edition_info(pk, at=None) -> Edition:
+    """An edition's published information: status, schedule, categories and required files."""
+    qs = editions_with_status(at).prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("starts_at", "id")),
+        Prefetch("categories", queryset=_top_categories(), to_attr="top_categories"),
+        "attachment_requirements",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def rubric_for_staff(pk) -> Rubric:
+    return get_object_or_404(
+        Rubric.objects.select_related("edition", "edition__programme").prefetch_related(
+            Prefetch("items", queryset=RubricItem.objects.order_by("position", "id"))
+        ),
+        pk=pk,
+    )

@@ -1,0 +1,157 @@
+"""Throughput of list pages with 20,000 rows in PostgreSQL against the floor: a bare Django view rendering a
+50-row table without the database, measured in the same run and process.
+
+    .venv/bin/python bench/bench_list_pages.py [--rows 20000] [--seconds 5]
+
+Uses DATABASE_URL (default postgres://saq:saq@127.0.0.1:5432/saq) and a database of its own, `saq_bench`
+(created and migrated on first use, then reused; the rows are created once). Requests go through Django's full
+middleware stack with the test client, signed in as staff for the portal pages; the floor goes through the same
+stack anonymously. The bar: each page serves at least half the floor's requests per second.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saq_portal.settings.test")
+os.environ.setdefault("TEST_DATABASE_NAME", "saq_bench")
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+
+def setup_database():
+    """Point the default connection at `saq_bench`, creating and migrating it if needed."""
+    import psycopg
+
+    base = settings.DATABASES["default"]
+    conninfo = dict(
+        host=base["HOST"] or "127.0.0.1",
+        port=base["PORT"] or 5432,
+        user=base["USER"],
+        password=base["PASSWORD"],
+        dbname=base["NAME"],
+    )
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_database where datname='saq_bench'").fetchone():
+            conn.execute("create database saq_bench")
+    settings.DATABASES["default"]["NAME"] = "saq_bench"
+    # Persistent connections, as in production (CONN_MAX_AGE=60): a new connection per request would dominate.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 600
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def make_rows(n: int):
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.enums import ApprovalStatus, RecommenderKind, Role
+    from accounts.models import Membership, Recommender, Unit, User
+    from accounts.validators import credit_code_check_char
+
+    staff, created = User.objects.get_or_create(email="bench-staff@saq.test", defaults={"full_name": "基准测试"})
+    if created:
+        staff.password = make_password("bench-pass-2026")
+        staff.save()
+        Membership.objects.create(user=staff, role=Role.STAFF)
+    recommender, _ = Recommender.objects.get_or_create(
+        name="基准区市场监督管理局", defaults={"kind": RecommenderKind.DISTRICT}
+    )
+    have = Unit.objects.count()
+    batch = []
+    for i in range(have, n):
+        first17 = f"91310000{i:09d}"
+        batch.append(
+            Unit(
+                name=f"上海基准测试制造有限公司{i:05d}",
+                credit_code=first17 + credit_code_check_char(first17),
+                address="上海市浦东新区张江路1号",
+                contact_name="张伟",
+                contact_phone="021-5555" + f"{i:04d}"[-4:],
+                recommender=recommender,
+                status=ApprovalStatus.APPROVED if i % 7 else ApprovalStatus.PENDING,
+            )
+        )
+        if len(batch) == 2000:
+            Unit.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Unit.objects.bulk_create(batch)
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # fresh planner statistics after the bulk load, as autovacuum would give
+        cursor.execute("ANALYZE accounts_unit")
+    return staff
+
+
+def count_queries(client, url: str) -> list[str]:
+    from django.db import connection
+
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        client.get(url)
+    return seen
+
+
+def throughput(client, url: str, seconds: float, expect: bytes) -> tuple[float, int]:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    assert expect in response.content, (url, "expected text missing")
+    for _ in range(20):  # warm caches
+        client.get(url)
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        client.get(url)
+        count += 1
+    return count / (time.perf_counter() - start), len(response.content)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    django.setup()
+    setup_database()
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.ROOT_URLCONF = "bench.bench_urls"
+    staff = make_rows(args.rows)
+    client = Client()
+    client.force_login(staff)
+    anonymous = Client()
+
+    pages = [("staff units list, page 3 (50 rows)", "/portal/staff/units/?page=3", "上海基准测试制造有限公司".encode())]
+    floor_url = "/bench/floor/"
+
+    print(f"rows in the table: {args.rows}; {args.rounds} rounds of {args.seconds:.0f} s per page (median shown)")
+    for label, url, expect in pages:
+        queries = count_queries(client, url)
+        floors, pages_rps = [], []
+        for _ in range(args.rounds):
+            floors.append(throughput(anonymous, floor_url, args.seconds, b"<td>")[0])
+            rps, size = throughput(client, url, args.seconds, expect)
+            pages_rps.append(rps)
+        floor, page = statistics.median(floors), statistics.median(pages_rps)
+        print(
+            f"{label}: {page:7.1f} req/s, {len(queries)} queries, {size} bytes | floor {floor:7.1f} req/s | "
+            f"ratio {page / floor:.2f} (bar 0.50)"
+        )
+
+
+if __name__ == "__main__":
+    main()
