@@ -4,7 +4,7 @@ from django.urls import reverse
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        return request.GET.get("next") or reverse("accounts:dashboard")
+        return reverse("accounts:dashboard")
 
     def get_signup_redirect_url(self, request):
         return reverse("accounts:dashboard")

@@ -51,6 +51,9 @@ INDUSTRY_ASSOCIATIONS = ["上海市化工行业协会", "上海市机械工业�
 # Fictional group companies.
 GROUP_COMPANIES = ["上海申江电气集团有限公司", "上海浦联建设集团有限公司", "上海华晟汽车零部件集团有限公司"]
 FEATURED_DISTRICT = "浦东新区"
+# GB 11714 organisation code (characters 9-17 of a credit code): values and weights of its first eight characters.
+ORG_CODE_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 SURNAMES = (
     "王李张刘陈杨黄赵周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许邓冯韩曹曾彭蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任"
@@ -58,7 +61,7 @@ SURNAMES = (
 )
 GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"  # noqa: E501
 BRANDS = (
-    "华瑞 申江 浦联 宏达 金桥 东方 新沪 汇丰 联创 振华 永盛 凯达 瑞丰 恒通 海昌 中拓 天成 鼎信 宝钢 松华 "
+    "华瑞 申江 浦联 宏达 金桥 东方 新沪 汇盛 联创 振华 永盛 凯达 瑞丰 恒通 海昌 中拓 天成 鼎信 宝联 松华 "
     "嘉禾 青松 奉达 崇光 闵辉 徐申 长江 静远 杨帆 虹星 金山 明德 科隆 锦程 晨光 华泰 申宝 沪东 启明 卓越"
 ).split()
 INDUSTRIES = [
@@ -224,8 +227,7 @@ class _Generator:
         """91 (enterprise) + division + a GB 11714 organisation code + the GB 32100 check character."""
         while True:
             body = "MA1" + "".join(self.rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(5))
-            values = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
-            remainder = 11 - sum(values[c] * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+            remainder = 11 - sum(ORG_CODE_VALUES[c] * w for c, w in zip(body, ORG_CODE_WEIGHTS, strict=True)) % 11
             first17 = "91" + division + body + {10: "X", 11: "0"}.get(remainder, str(remainder))
             code = first17 + credit_code_check_char(first17)
             if code not in self.codes:

@@ -23,9 +23,21 @@ from .models import Application, Attachment
 
 APPLICATION_FORM = "applications.application_form"
 TEMPLATE = "applications/application_form_pdf.html"
+# The form is always Chinese: its own words for the states, independent of the UI's message catalogue.
+STATUS_LABELS = {
+    Status.DRAFT: "草稿（未提交）",
+    Status.SUBMITTED: "已提交，待单位推荐",
+    Status.RETURNED_TO_GROUP: "已退回修改",
+    Status.ENDORSED: "单位已推荐，待推荐单位审核",
+    Status.RETURNED_TO_UNIT: "已退回单位",
+    Status.RECOMMENDED: "已推荐至市质协",
+    Status.DECLINED: "未获推荐",
+    Status.WITHDRAWN: "已撤回",
+}
 
 
-def _load(pk) -> Application:
+def application_for_form(pk) -> Application:
+    """The application with everything the form prints, in a fixed number of queries."""
     return (
         Application.objects.select_related(
             "edition__programme", "category", "subtype", "group", "unit", "unit__recommender"
@@ -56,7 +68,7 @@ def _display(question, value) -> str:
 
 
 def form_context(application: Application) -> dict:
-    """Everything the form prints, from one application loaded with `_load`."""
+    """Everything the form prints, from one application loaded with `application_for_form`."""
     edition = application.edition
     attachments = {a.requirement_id: a for a in application.current_attachments}
     answers = application.answers or {}
@@ -99,6 +111,7 @@ def form_context(application: Application) -> dict:
         "co_applicants": list(application.co_applicants.all()),
         "accepts_co_applicants": edition.programme.accepts_co_applicants,
         "requirement_rows": requirement_rows,
+        "status_label": STATUS_LABELS.get(application.status, application.status),
         "watermark": "" if submitted else "草稿 / 预览",
         "running_header": application.number or "草稿（未提交）",
         "printed_at": timezone.localtime(),
@@ -107,7 +120,7 @@ def form_context(application: Application) -> dict:
 
 
 def build_application_form(application: Application, document) -> bytes:
-    loaded = _load(application.pk)
+    loaded = application_for_form(application.pk)
     with translation.override(settings.LANGUAGE_CODE):
         context = {**form_context(loaded), **verification_context(document)}
         return render_pdf(TEMPLATE, context)

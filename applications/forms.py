@@ -11,6 +11,7 @@ import decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import ApprovalStatus
@@ -132,8 +133,15 @@ def question_field_name(code: str) -> str:
     return f"q_{code}"
 
 
+def _label(question):
+    """The question, marked when an answer is needed before submission (drafts never require one)."""
+    if question.required:
+        return format_html('{} <span class="text-danger" title="{}">*</span>', question.label, _("needed to submit"))
+    return question.label
+
+
 def _field_for(question) -> forms.Field | None:
-    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    common = {"label": _label(question), "help_text": question.help_text, "required": False}
     kind = question.kind
     if kind == QuestionKind.TEXT:
         return forms.CharField(max_length=question.max_length or 200, **common)
@@ -272,7 +280,9 @@ class CoApplicantForm(forms.ModelForm):
             return ""
         unit = Unit.objects.filter(credit_code=code, status=ApprovalStatus.APPROVED).first()
         if unit is None:
-            raise ValidationError(_("No approved unit has this credit code; leave it empty if the unit is not registered."))
+            raise ValidationError(
+                _("No approved unit has this credit code; leave it empty if the unit is not registered.")
+            )
         self.instance.unit = unit
         return code
 

@@ -315,10 +315,15 @@ def application_problems(application: Application) -> list[str]:
     problems = []
     if not application.title.strip():
         problems.append(_("Give the topic."))
-    for question in edition.questions.all():
-        if question.required and _answer_missing(question, application.answers.get(question.code)):
-            problems.append(_("Answer “%(q)s”.") % {"q": question.label})
     current = {a.requirement_id for a in application.attachments.all() if a.is_current}
+    requirement_ids = {r.code: r.pk for r in edition.attachment_requirements.all()}
+    for question in edition.questions.all():
+        if question.kind == QuestionKind.FILE:  # answered by the current file of the attachment with its code
+            missing = requirement_ids.get(question.code) not in current
+        else:
+            missing = _answer_missing(question, application.answers.get(question.code))
+        if question.required and missing:
+            problems.append(_("Answer “%(q)s”.") % {"q": question.label})
     for requirement in edition.attachment_requirements.all():
         if requirement.required and requirement.pk not in current:
             problems.append(_("Upload “%(name)s”.") % {"name": requirement.name})

@@ -10,9 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/edit/", views.application_edit, name="edit"),
     path("<int:pk>/attachments/", views.application_attachments, name="attachments"),
-    path(
-        "<int:pk>/attachments/<int:attachment_pk>/download/", views.attachment_download, name="attachment_download"
-    ),
+    path("<int:pk>/attachments/<int:attachment_pk>/download/", views.attachment_download, name="attachment_download"),
     path("<int:pk>/co-applicants/", views.application_co_applicants, name="co_applicants"),
     path("<int:pk>/submit/", views.application_submit, name="submit"),
     path("<int:pk>/withdraw/", views.application_withdraw, name="withdraw"),

@@ -21,6 +21,7 @@ from accounts import selectors as account_selectors
 from awards.enums import ApplicantKind
 from core import roles
 from core.exceptions import BusinessRuleError
+from core.files import TYPE_NAMES
 from core.views import paginate
 from documents import registry
 from documents import selectors as document_selectors
@@ -66,7 +67,7 @@ def event_label(event) -> str:
     return str(EVENT_LABELS.get(event.action, event.action))
 
 
-def preview_context(request, application) -> dict:
+def preview_context(application) -> dict:
     """The application form preview: the document's status, or the button that (re)builds it when the stored
     file no longer reflects the application (a draft changed since the last preview)."""
     entry = registry.get(APPLICATION_FORM)
@@ -181,7 +182,7 @@ def application_detail(request, pk):
             selectors.current_attachments(application).values(), key=lambda a: (a.requirement.position, a.pk)
         ),
         "co_applicants": list(application.co_applicants.all()),
-        "preview": preview_context(request, application),
+        "preview": preview_context(application),
         "withdraw_form": WithdrawForm(),
         **_deadline_context(application),
     }
@@ -287,7 +288,7 @@ def application_attachments(request, pk):
         "rows": rows,
         "can_change": request.user.has_perm("applications.change_application", application),
     }
-    return render(request, "applications/application_attachments.html", context, status=400 if errors else 200)
+    return render(request, "applications/application_attachments.html", context)
 
 
 def _requirement_rows(application, errors: dict) -> list[dict]:
@@ -303,7 +304,7 @@ def _requirement_rows(application, errors: dict) -> list[dict]:
                 "current": next((a for a in files if a.is_current), None),
                 "history": [a for a in files if not a.is_current],
                 "error": errors.get(requirement.pk),
-                "accepted": ", ".join(services.TYPE_NAMES.get(t, t) for t in requirement.allowed_types),
+                "accepted": ", ".join(TYPE_NAMES.get(t, t) for t in requirement.allowed_types),
             }
         )
     return rows
@@ -341,9 +342,7 @@ def application_co_applicants(request, pk):
     can_change = request.user.has_perm("applications.change_application", application)
     if request.method == "POST" and not can_change:
         raise PermissionDenied
-    formset = CoApplicantFormSet(
-        request.POST or None, queryset=application.co_applicants.all(), prefix="co"
-    )
+    formset = CoApplicantFormSet(request.POST or None, queryset=application.co_applicants.all(), prefix="co")
     if request.method == "POST":
         if formset.is_valid():
             try:
@@ -372,9 +371,9 @@ def application_submit(request, pk):
         and request.user.has_perm("applications.withdraw_application", application)
     ):
         # A second click after the first went through, or a reload: show the result, not an error.
-        messages.info(request, _("This application was submitted; its number is %(number)s.") % {
-            "number": application.number
-        })
+        messages.info(
+            request, _("This application was submitted; its number is %(number)s.") % {"number": application.number}
+        )
         return redirect("applications:detail", pk=application.pk)
     if not request.user.has_perm("applications.submit_application", application):
         raise PermissionDenied
@@ -398,10 +397,10 @@ def application_submit(request, pk):
         "form": form,
         "error": error,
         "problems": services.application_problems(application),
-        "preview": preview_context(request, application),
+        "preview": preview_context(application),
         **_deadline_context(application),
     }
-    return render(request, "applications/application_submit.html", context, status=400 if error else 200)
+    return render(request, "applications/application_submit.html", context)
 
 
 @login_required

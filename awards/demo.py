@@ -101,14 +101,15 @@ def seed(*, stdout):
         if current is None:
             current = services.edition_copy(actor=actor, source=past, year=year)
         application = current.phases.filter(kind=PhaseKind.APPLICATION).first()
-        if application is not None and not application.is_open(now):
+        if application is None:  # staff removed it: leave the edition as they made it
+            stdout.write(f"  {code}: {year} has no application phase")
+            continue
+        if not application.is_open(now):
             open_application_window(current, now=now)
             application.refresh_from_db()
         stdout.write(
-            f"  {code}: {past.year} closed; {current.year} application open "
+            f"  {code}: {past.year} closed; {year} application open "
             f"{timezone.localtime(application.starts_at):%Y-%m-%d %H:%M} – "
-            f"{timezone.localtime(application.ends_at):%Y-%m-%d %H:%M}\n"
-            if application
-            else f"  {code}: {current.year} has no application phase\n"
+            f"{timezone.localtime(application.ends_at):%Y-%m-%d %H:%M}"
         )
     return []

@@ -4,7 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,9 +33,7 @@ class StyledFormMixin:
     def style_widgets(self):
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select form-select-sm"
@@ -74,7 +72,7 @@ class LocalDateTimeField(forms.DateTimeField):
 class LinesField(forms.CharField):
     """A list of strings entered one per line (blank lines are dropped)."""
 
-    widget = forms.Textarea(attrs={"rows": 3})
+    widget = forms.Textarea(attrs={"rows": 2})
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):
@@ -138,6 +136,11 @@ class EditionCreateForm(StyledFormMixin, forms.Form):
 # --- Rules and quotas ----------------------------------------------------------------------------------------------
 
 
+def _columns(*names):
+    """Up to four fields side by side on wide screens."""
+    return Row(*(Column(name, css_class="col-md-3") for name in names))
+
+
 class EditionRulesForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Edition
@@ -153,19 +156,13 @@ class EditionRulesForm(StyledFormMixin, forms.ModelForm):
             Fieldset(_("Edition"), "title", "notice"),
             Fieldset(
                 _("Eligibility rules (checked at submission)"),
-                "min_members",
-                "max_members",
+                _columns("min_members", "max_members", "max_applications_per_group", "max_applications_per_unit"),
+                _columns("similarity_threshold"),
                 "group_registered_before_window",
-                "max_applications_per_group",
-                "max_applications_per_unit",
-                "similarity_threshold",
             ),
             Fieldset(
                 _("Quotas (empty = no limit)"),
-                "unit_quota",
-                "recommend_per_unit",
-                "recommend_per_unit_category",
-                "recommender_total_quota",
+                _columns("unit_quota", "recommend_per_unit", "recommend_per_unit_category", "recommender_total_quota"),
             ),
         )
 
@@ -199,6 +196,13 @@ class ConfigRowForm(StyledFormMixin, forms.ModelForm):
 
 class ConfigFormSet(forms.BaseInlineFormSet):
     """An edition's rows; duplicate codes and phases get messages a person understands."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # New rows are proposed after the existing ones.
+        if self.initial_extra is None and "position" in self.form.base_fields:
+            last = max((row.position for row in self.get_queryset()), default=-1)
+            self.initial_extra = [{"position": last + 1 + i} for i in range(self.extra)]
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -240,7 +244,7 @@ class PhaseForm(ConfigRowForm):
 
 
 class QuestionForm(ConfigRowForm):
-    choices = LinesField(label=_("Choices, one per line"), required=False, help_text=_("Only for choice questions."))
+    choices = LinesField(label=_("Choices (choice questions), one per line"), required=False)
     columns = {
         "code": "col-md-2",
         "label": "col-md-4",
@@ -248,7 +252,7 @@ class QuestionForm(ConfigRowForm):
         "required": "col-md-1",
         "position": "col-md-1",
         "help_text": "col-md-6",
-        "choices": "col-md-3",
+        "choices": "col-md-4",
         "max_length": "col-md-2",
     }
 
@@ -262,7 +266,6 @@ class QuestionForm(ConfigRowForm):
             # Answers are stored under the code; the base set is shared by every programme.
             for name in ("code", "kind"):
                 self.fields[name].disabled = True
-                self.fields[name].help_text = _("Part of the base set: fixed.")
 
     def clean_choices(self):
         choices = self.cleaned_data["choices"]
@@ -273,7 +276,9 @@ class QuestionForm(ConfigRowForm):
 
     def clean(self):
         data = super().clean()
-        kind, choices = data.get("kind"), data.get("choices") or []
+        if "choices" not in data:  # already refused by clean_choices
+            return data
+        kind, choices = data.get("kind"), data["choices"]
         if kind == QuestionKind.CHOICE and len(choices) < 2:
             self.add_error("choices", _("A choice question needs at least two choices, one per line."))
         elif kind and kind != QuestionKind.CHOICE and choices:
@@ -297,6 +302,7 @@ class AttachmentRequirementForm(ConfigRowForm):
     )
     max_size_mb = forms.IntegerField(
         label=_("Maximum size (MB)"),
+        initial=20,
         min_value=1,
         max_value=MAX_ATTACHMENT_MB,
         error_messages={
@@ -311,7 +317,7 @@ class AttachmentRequirementForm(ConfigRowForm):
         "max_size_mb": "col-md-2",
         "position": "col-md-1",
         "allowed_types": "col-md-6",
-        "help_text": "col-md-4",
+        "help_text": "col-md-6",
     }
 
     class Meta:
@@ -329,8 +335,8 @@ class AttachmentRequirementForm(ConfigRowForm):
 
 class CategoryForm(ConfigRowForm):
     columns = {
-        "code": "col-md-2",
-        "name": "col-md-3",
+        "code": "col-md-3",
+        "name": "col-md-2",
         "parent": "col-md-3",
         "rubric": "col-md-3",
         "position": "col-md-1",
@@ -367,15 +373,9 @@ class BaseCategoryFormSet(ConfigFormSet):
         errors = []
         for form in self.kept_forms():
             parent = form.cleaned_data.get("parent")
-            if parent is None:
-                continue
-            if parent.pk in becoming_subtypes:
+            if parent is not None and parent.pk in becoming_subtypes:
                 errors.append(
                     _("“%(parent)s” cannot be a sub-type and have sub-types at the same time.") % {"parent": parent}
-                )
-            if parent.pk in deleted:
-                errors.append(
-                    _("“%(parent)s” is being deleted: move or delete its sub-types too.") % {"parent": parent}
                 )
         for form in self.deleted_forms:
             if form.instance.pk and form.instance.subtypes.exclude(pk__in=deleted).exists():
@@ -400,13 +400,13 @@ class RubricItemForm(ConfigRowForm):
         "name": "col-md-3",
         "max_points": "col-md-2",
         "position": "col-md-1",
-        "description": "col-md-12",
+        "description": "col-md-4",
     }
 
     class Meta:
         model = RubricItem
         fields = ["code", "name", "max_points", "position", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 1})}
 
     def clean_max_points(self):
         points = self.cleaned_data["max_points"]

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record, created, diff, snapshot
@@ -146,7 +147,8 @@ def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Editi
         )
         rubric_map[rubric.pk] = copy
     category_map = {}
-    for category in source.categories.order_by("parent_id", "position", "id"):  # parents (null) first
+    # Parents (parent_id null) first: PostgreSQL sorts nulls last unless told otherwise.
+    for category in source.categories.order_by(F("parent_id").asc(nulls_first=True), "position", "id"):
         category_map[category.pk] = Category.objects.create(
             edition=edition,
             code=category.code,
@@ -211,14 +213,16 @@ def edition_update(*, actor, edition: Edition, data: dict) -> Edition:
 def phases_save(*, actor, edition: Edition, formset) -> None:
     """Save the schedule from a validated formset; every date change is audited on the edition."""
     changes = {}
+    # The forms have already written the new values onto their instances: read the old ones from the database.
+    before = {phase.pk: str(phase) for phase in Phase.objects.filter(edition=edition)}
     for form in formset.forms:
         if not form.has_changed() or not form.cleaned_data:
             continue
         if form.cleaned_data.get("DELETE") and form.instance.pk:
-            changes[form.instance.kind] = [str(form.instance), None]
+            changes[form.instance.kind] = [before.get(form.instance.pk), None]
             form.instance.delete()
             continue
-        old = str(form.instance) if form.instance.pk else None
+        old = before.get(form.instance.pk)
         phase = form.save(commit=False)
         phase.edition = edition
         phase.save()

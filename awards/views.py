@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,6 +131,7 @@ class ConfigPage:
     action: str | None = None
     intro: str = ""
     prefetch: tuple = ()
+    ordering: tuple = ()
 
     def save(self, request, edition, formset):
         if self.action is None:
@@ -173,6 +175,14 @@ PAGES = {
         title=gettext_lazy("Categories"),
         saved=gettext_lazy("Categories saved."),
         action="edition.categories_changed",
+        # Each top-level category followed by its sub-types.
+        ordering=(
+            Coalesce("parent__position", "position"),
+            Coalesce("parent_id", "id"),
+            F("parent_id").asc(nulls_first=True),
+            "position",
+            "id",
+        ),
         intro=gettext_lazy(
             "Sub-types hang under a top-level category; quotas “per category type” count top-level categories. "
             "A new category can be chosen as a parent once it is saved."
@@ -201,6 +211,8 @@ def _config_page(request, pk, page_key):
     page = PAGES[page_key]
     edition = selectors.edition_for_editing(pk)
     rows = page.formset_class.model.objects.filter(edition=edition).prefetch_related(*page.prefetch)
+    if page.ordering:
+        rows = rows.order_by(*page.ordering)
     formset = page.formset_class(
         request.POST or None, instance=edition, queryset=rows, prefix=page.tab, form_kwargs={"edition": edition}
     )

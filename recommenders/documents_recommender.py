@@ -23,7 +23,7 @@ from documents.excel import build_table_workbook
 from documents.pdf import render_pdf
 
 from . import selectors
-from .enums import EndorsementLevel
+from .enums import EndorsementLevel, HandInKind
 from .models import Dossier, Endorsement, Evaluation
 
 PERMISSION = "recommenders.view_dossier"
@@ -117,9 +117,7 @@ def table_meta(dossier: Dossier) -> TableMeta:
 
 def _queue(dossier: Dossier, statuses):
     opinion = Subquery(
-        Endorsement.objects.filter(application=OuterRef("pk"), level=EndorsementLevel.RECOMMENDER).values("opinion")[
-            :1
-        ]
+        Endorsement.objects.filter(application=OuterRef("pk"), level=EndorsementLevel.RECOMMENDER).values("opinion")[:1]
     )
     return (
         selectors.recommender_queue(dossier.recommender, edition=dossier.edition)
@@ -277,7 +275,10 @@ def review_summary_pdf(meta: TableMeta, summary: ReviewSummary) -> bytes:
 
 
 def activity_statistics_xlsx(meta: TableMeta, table: StatisticsTable) -> bytes:
-    rows = [[index, label, value] for index, (label, value) in enumerate(zip(table.labels, table.values), start=1)]
+    rows = [
+        [index, label, value]
+        for index, (label, value) in enumerate(zip(table.labels, table.values, strict=True), start=1)
+    ]
     return build_table_workbook(
         title=meta.title("质量管理小组活动统计表"),
         headers=["序号", "统计项目", "数值"],
@@ -285,6 +286,20 @@ def activity_statistics_xlsx(meta: TableMeta, table: StatisticsTable) -> bytes:
         column_widths=[6, 44, 16],
         sheet_title="活动统计表",
     )
+
+
+# Which document each generated hand-in is: the hand-in stores the bytes of that document at the time.
+HANDIN_DOCUMENTS = {
+    HandInKind.RECOMMENDATION_TABLE: RECOMMENDATION_TABLE_XLSX,
+    HandInKind.RECOMMENDATION_TABLE_PDF: RECOMMENDATION_TABLE_PDF,
+    HandInKind.REVIEW_SUMMARY: REVIEW_SUMMARY_XLSX,
+    HandInKind.REVIEW_SUMMARY_PDF: REVIEW_SUMMARY_PDF,
+    HandInKind.ACTIVITY_STATISTICS: ACTIVITY_STATISTICS_XLSX,
+}
+
+
+def handin_document_kind(kind: str) -> str | None:
+    return HANDIN_DOCUMENTS.get(kind)
 
 
 # --- Registration -------------------------------------------------------------------------------------------------

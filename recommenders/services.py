@@ -69,6 +69,8 @@ def clean_scores(rubric, raw: dict) -> tuple[dict, Decimal]:
         value = raw.get(item.code)
         try:
             number = Decimal(str(value).strip()) if value not in (None, "") else None
+            if number is not None and not number.is_finite():  # "NaN", "Infinity" parse but are no scores
+                raise InvalidOperation
         except InvalidOperation:
             number = None
             problems.append(_("“%(item)s”: enter a number.") % {"item": item.name})
@@ -280,8 +282,11 @@ def unit_return(*, actor, application: Application, reason: str) -> Application:
             note=reason.strip(),
             fields={"return_reason": reason.strip()},
         )
-        Endorsement.objects.filter(application=result, level=EndorsementLevel.UNIT).update(
-            decision=Decision.RETURNED, decided_by=actor, decided_at=timezone.now()
+        # A unit may return before it saved anything: the row then records who returned it and when.
+        Endorsement.objects.update_or_create(
+            application=result,
+            level=EndorsementLevel.UNIT,
+            defaults={"decision": Decision.RETURNED, "decided_by": actor, "decided_at": timezone.now()},
         )
     mail_after_commit(
         to=applicant_emails(result),

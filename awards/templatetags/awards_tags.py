@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from awards.forms import FILE_TYPE_LABELS
 from awards.selectors import EditionStatus
@@ -21,3 +22,22 @@ def status_label(status) -> str:
 def column(bound_field) -> str:
     """The grid column of a field in a configuration row (see `ConfigRowForm.columns`)."""
     return getattr(bound_field.form, "columns", {}).get(bound_field.name, "col-md-3")
+
+
+# The audit actions written on an edition (awards.services and the console's pages), as people read them.
+AUDIT_ACTIONS = {
+    "edition.created": _("created from the defaults"),
+    "edition.copied": _("copied from an earlier edition"),
+    "edition.updated": _("rules and quotas changed"),
+    "edition.schedule_changed": _("schedule changed"),
+    "edition.questions_changed": _("questions changed"),
+    "edition.attachments_changed": _("required files changed"),
+    "edition.categories_changed": _("categories changed"),
+    "edition.rubrics_changed": _("rubrics changed"),
+    "edition.rubric_items_changed": _("rubric items changed"),
+}
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return str(AUDIT_ACTIONS.get(action, action))

@@ -1,6 +1,11 @@
 """The embedded default: SQLite, eager Celery, console email. DEBUG only when DEMO_DEBUG is set (make demo)."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEMO_DEBUG", default=False)
+
+# WhiteNoise looks for STATIC_ROOT at start-up; outside production nothing is collected there.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,5 +1,7 @@
 """The test suite: PostgreSQL and Redis from DATABASE_URL / REDIS_URL (scripts/test.sh provides both)."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -20,3 +22,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# WhiteNoise looks for STATIC_ROOT at start-up; outside production nothing is collected there.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

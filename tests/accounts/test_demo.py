@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -17,9 +18,13 @@ from core.seeding import DEMO_PASSWORD
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
 
-@pytest.fixture
-def seeded():
-    return demo.seed(stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module, inside a transaction rolled back at its end; each test's own transaction nests
+    in it as a savepoint (what TestCase.setUpTestData does)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield demo.seed(stdout=io.StringIO())
+        transaction.set_rollback(True)
 
 
 def snapshot() -> dict:
@@ -62,7 +67,9 @@ def test_demo_seed_is_the_same_world_every_time():
     assert demo.build_world() == demo.build_world()
 
 
-def test_demo_seed_command_prints_logins():
+def test_demo_seed_command_prints_logins(monkeypatch):
+    # Only this app's seeder: the other apps' seeders are their tests' business (and slower).
+    monkeypatch.setattr("core.management.commands.seed_demo.seeders", lambda: [("accounts", demo.seed)])
     out = io.StringIO()
 
     call_command("seed_demo", stdout=out)

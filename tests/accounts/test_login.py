@@ -142,3 +142,33 @@ def test_signup_invalid_mobile_is_refused(client):
     )
 
     assert response.context["form"].errors["mobile"] == ["Enter an 11-digit mainland mobile number, e.g. 13812345678."]
+
+
+def test_login_next_inside_the_site_is_followed(client, person):
+    response = client.post(
+        f"{LOGIN_URL}?next={reverse('accounts:register_group')}", {"login": person.email, "password": PASSWORD}
+    )
+
+    assert response["Location"] == reverse("accounts:register_group")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "http://testserver.evil.example/"])
+def test_login_next_outside_the_site_is_ignored(client, person, target):
+    response = client.post(f"{LOGIN_URL}?next={target}", {"login": person.email, "password": PASSWORD})
+
+    assert response["Location"] == reverse("accounts:dashboard")
+
+
+def test_signup_next_inside_the_site_is_followed(client):
+    response = client.post(
+        f"{SIGNUP_URL}?next={reverse('accounts:register_unit')}",
+        {
+            "full_name": "钱下一步",
+            "email": "next.step@example.test",
+            "mobile": "13711112222",
+            "password1": "Shanghai-2026-qc",
+            "password2": "Shanghai-2026-qc",
+        },
+    )
+
+    assert response["Location"] == reverse("accounts:register_unit")

@@ -76,6 +76,21 @@ def test_register_unit_waits_for_recommender_and_mails_its_members(
     assert NEW_CODE in mail.outbox[0].body
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/accounts/email/*.txt are rendered with HTML autoescaping: & and quotes arrive as &amp; &quot;",
+)
+def test_register_unit_mail_keeps_special_characters_of_the_name(
+    recommender, recommender_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(UserFactory()).post(
+            reverse("accounts:register_unit"), unit_data(recommender, name='上海B&Q"家居"有限公司')
+        )
+
+    assert mail.outbox[0].subject == 'Unit “上海B&Q"家居"有限公司” waits for your approval'
+
+
 def test_register_unit_no_mail_before_commit(recommender, recommender_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client_for(UserFactory()).post(reverse("accounts:register_unit"), unit_data(recommender))

@@ -1,6 +1,6 @@
 """Bring an application to each step of the endorsement chain through the real services.
 
-    edition = qc_edition()                                  # QC edition, application window open now
+    edition = qc_edition()                                  # QC edition: applying and endorsing open now
     application = submitted_application(edition=edition)    # at the unit (status submitted)
     contact = contact_of(application.unit)                  # a unit contact who may act
     self_evaluated(application, contact)                    # self-evaluation (80 % of every item) + opinion
@@ -13,74 +13,48 @@ The signatures are stable: the recommender-side tests build on them.
 """
 
 import datetime
-import io
 from decimal import Decimal
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import Membership, QCGroup, Unit
-from applications import services as application_services
 from applications.models import Application
-from awards.enums import ApplicantKind, PhaseKind, ProgrammeKind, QuestionKind
-from awards.models import Category, Edition, Phase, Programme
-from awards.services import edition_create
+from awards.enums import PhaseKind
+from awards.models import Category, Edition, Phase
 from recommenders import services as recommender_services
 from recommenders.models import Endorsement, Evaluation
 
-from .accounts import QCGroupFactory, UnitFactory, UserFactory, staff_user
+from . import applications as application_factories
+from .accounts import UserFactory
+from .applications import pdf_bytes, png_bytes, upload
+from .awards import open_edition
 
+__all__ = [
+    "DEFAULT_OPINION",
+    "category_of",
+    "close_unit_endorsement",
+    "contact_of",
+    "default_scores",
+    "draft_application",
+    "endorsed_application",
+    "open_phases",
+    "pdf_bytes",
+    "png_bytes",
+    "qc_edition",
+    "ready_to_endorse",
+    "scan_uploaded",
+    "self_evaluated",
+    "submitted_application",
+    "unit_endorsement",
+    "upload",
+]
+
+DEFAULT_TITLE = "降低精密轴承外圈磨削不良率"
 DEFAULT_OPINION = "该成果选题合理，数据翔实，效果明显，同意推荐。"
 
 
-# --- Files ------------------------------------------------------------------------------------------------------
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A small valid PDF (blank A4 pages) that the upload checks accept."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def png_bytes(size=(40, 30), color=(200, 30, 30)) -> bytes:
-    """A small valid PNG image (a stamped scan as far as the checks can tell)."""
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", size, color).save(out, format="PNG")
-    return out.getvalue()
-
-
-def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type=content_type)
-
-
 # --- Editions ---------------------------------------------------------------------------------------------------
-
-
-def _free_year(programme: Programme) -> int:
-    """A year the programme has no edition for (far from real ones, within the model's 2000..2100)."""
-    taken = set(Edition.objects.filter(programme=programme).values_list("year", flat=True))
-    return next(year for year in range(2060, 2101) if year not in taken)
-
-
-def qc_programme() -> Programme:
-    programme, _created = Programme.objects.get_or_create(
-        code="qc",
-        defaults={
-            "name": "上海市质量管理小组活动成果",
-            "kind": ProgrammeKind.QC_ACHIEVEMENT,
-            "applicant_kind": ApplicantKind.GROUP,
-        },
-    )
-    return programme
 
 
 def open_phases(edition: Edition, *, now=None, unit_endorsement_ends=None) -> Edition:
@@ -137,10 +111,10 @@ def describe_rubric_items(edition: Edition) -> None:
 
 
 def qc_edition(*, year: int | None = None, unit_quota: int | None = None, **fields) -> Edition:
-    """A QC-achievement edition built by `awards.services.edition_create` (rubrics 问题解决型 / 创新型, questions,
-    attachments) with its schedule moved so that applying, endorsing and recommending are open now."""
-    programme = qc_programme()
-    edition = edition_create(actor=staff_user(), programme=programme, year=year or _free_year(programme))
+    """A QC-achievement edition (`tests.factories.awards.open_edition`: default categories, rubrics, questions,
+    attachments) whose application window, unit endorsement and recommendation are open now, with the rubric
+    items' descriptions filled in and the given rule fields (`unit_quota`, `recommend_per_unit`, ...) set."""
+    edition = open_edition(**({"year": year} if year else {}))
     for name, value in {"unit_quota": unit_quota, **fields}.items():
         setattr(edition, name, value)
     edition.save()
@@ -171,69 +145,18 @@ def contact_of(unit: Unit, **user_fields):
     return user
 
 
-def _old_group(unit: Unit, **fields) -> QCGroup:
-    """An approved group registered long before any application window (the default eligibility rule)."""
-    group = QCGroupFactory(unit=unit, **fields)
-    QCGroup.objects.filter(pk=group.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
-    group.refresh_from_db()
-    return group
-
-
-# --- Applications -----------------------------------------------------------------------------------------------
-
-
-def _answers(edition: Edition, title: str) -> dict:
-    answers = {}
-    for question in edition.questions.all():
-        if question.kind == QuestionKind.MEMBER_TABLE:
-            continue  # filled from the group's members when the draft is created
-        if question.kind == QuestionKind.NUMBER:
-            answers[question.code] = "12.5"
-        elif question.kind == QuestionKind.DATE:
-            answers[question.code] = "2026-01-15" if question.code.endswith("start") else "2026-05-30"
-        elif question.kind == QuestionKind.CHOICE:
-            answers[question.code] = question.choices[0] if question.choices else ""
-        elif question.kind == QuestionKind.LONG_TEXT:
-            answers[question.code] = f"{question.label}：围绕“{title}”开展活动，数据翔实，效果明显。"
-        else:
-            answers[question.code] = "张三" if "name" in question.code else "021-58880000"
-    return answers
-
-
 def draft_application(
     *,
     edition: Edition | None = None,
     unit: Unit | None = None,
     group: QCGroup | None = None,
     category: str = "problem_solving",
-    title: str = "降低精密轴承外圈磨削不良率",
+    title: str = DEFAULT_TITLE,
 ) -> Application:
-    """A complete draft (answers and required attachments) of a QC group, not yet submitted."""
-    edition = edition or qc_edition()
-    if group is None:
-        group = _old_group(unit or UnitFactory())
-    leader = group.leader
-    application = application_services.application_create(
-        actor=leader, edition=edition, category=category_of(edition, category), title=title, group=group
+    """A complete draft (answers and required attachments) of a QC group of `unit`, not yet submitted."""
+    return application_factories.draft_application(
+        edition=edition or qc_edition(), unit=unit, group=group, category=category, title=title
     )
-    application = application_services.application_save_draft(
-        actor=leader,
-        application=application,
-        revision=application.revision,
-        title=title,
-        category=application.category,
-        subtype=None,
-        answers=_answers(edition, title),
-    )
-    for requirement in edition.attachment_requirements.filter(required=True):
-        if "application/pdf" in requirement.allowed_types:
-            data, name = pdf_bytes(), f"{requirement.code}.pdf"
-        else:
-            data, name = png_bytes(), f"{requirement.code}.png"
-        application_services.attachment_upload(
-            actor=leader, application=application, requirement=requirement, uploaded_file=upload(name, data)
-        )
-    return Application.objects.get(pk=application.pk)
 
 
 def submitted_application(
@@ -242,11 +165,13 @@ def submitted_application(
     unit: Unit | None = None,
     group: QCGroup | None = None,
     category: str = "problem_solving",
-    title: str = "降低精密轴承外圈磨削不良率",
+    title: str = DEFAULT_TITLE,
 ) -> Application:
-    """An application submitted by its QC group's leader: waiting at the unit (status `submitted`, numbered)."""
-    application = draft_application(edition=edition, unit=unit, group=group, category=category, title=title)
-    return application_services.application_submit(actor=application.group.leader, application=application)
+    """An application submitted by its QC group's leader: waiting at the unit (status `submitted`, numbered).
+    `unit`: the group's unit (a new approved unit under a new recommender if None and no `group`)."""
+    return application_factories.submitted_application(
+        edition=edition or qc_edition(), unit=unit, group=group, category=category, title=title
+    )
 
 
 def default_scores(application: Application, share: Decimal = Decimal("0.8")) -> dict:
@@ -284,7 +209,7 @@ def endorsed_application(
     unit: Unit | None = None,
     group: QCGroup | None = None,
     category: str = "problem_solving",
-    title: str = "降低精密轴承外圈磨削不良率",
+    title: str = DEFAULT_TITLE,
     actor=None,
 ) -> Application:
     """An application endorsed by its unit (status `endorsed`, at the recommender; `recommended` for a confirmed

@@ -1,0 +1,626 @@
+"""The recommender channel (推荐通道): queue, application review and decision, ranking, hand-ins; and the staff
+overview of hand-ins.
+
+Thin views: fetch and authorise in one step (an organisation or application outside the user's reach is a 404),
+validate the form, call one service, redirect; a `BusinessRuleError` is shown as the service worded it.
+"""
+
+from collections import Counter
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.enums import ApprovalStatus
+from accounts.models import Recommender
+from applications.enums import AT_OR_PAST_RECOMMENDER, Status
+from applications.models import Application
+from awards.enums import PhaseKind
+from awards.models import Category, Edition
+from core.exceptions import BusinessRuleError
+from documents import registry
+from documents.selectors import documents_for_owner
+from documents.services import document_build_now
+
+from . import rules as recommender_rules
+from . import selectors, services
+from .documents_recommender import REVIEWED_STATUSES, handin_document_kind
+from .enums import HANDIN_UPLOAD_TYPES, EndorsementLevel, HandInKind
+from .forms_recommender import (
+    DecisionForm,
+    HandInUploadForm,
+    QueueFilterForm,
+    ReturnForm,
+    ScoreSheetForm,
+    StatisticsForm,
+)
+from .models import Dossier, HandIn
+
+# --- Fetch and authorise ----------------------------------------------------------------------------------------
+
+
+def _recommender_for(user, pk) -> Recommender:
+    """The organisation, if the user acts for it or is staff; otherwise a 404 (its existence is not revealed)."""
+    recommender = Recommender.objects.filter(pk=pk).first()
+    if recommender is None or not user.has_perm("recommenders.view_recommender_queue", recommender):
+        raise Http404
+    return recommender
+
+
+def _application_for(user, pk) -> Application:
+    """An application that reached a recommender, for a member of that recommender or staff; otherwise 404."""
+    try:
+        application = selectors.application_with_chain(pk)
+    except Application.DoesNotExist:
+        raise Http404 from None
+    if application.status not in AT_OR_PAST_RECOMMENDER or application.unit.recommender_id is None:
+        raise Http404
+    if not user.has_perm("recommenders.view_recommender_scores", application):
+        raise Http404
+    return application
+
+
+def _may_act(user, application) -> bool:
+    return user.has_perm("recommenders.recommender_act", application)
+
+
+def _editions() -> list[Edition]:
+    return list(
+        Edition.objects.filter(programme__is_active=True)
+        .select_related("programme")
+        .prefetch_related("phases")
+        .order_by("-year", "programme__code")
+    )
+
+
+def _default_edition(editions: list[Edition]) -> Edition | None:
+    """The edition whose recommendation phase is open now, else the newest."""
+    now = timezone.now()
+    for edition in editions:
+        phase = edition.phase(PhaseKind.RECOMMENDATION)
+        if phase is not None and phase.is_open(now):
+            return edition
+    return editions[0] if editions else None
+
+
+def _deadline(edition: Edition | None) -> dict:
+    phase = edition.phase(PhaseKind.RECOMMENDATION) if edition else None
+    deadline = phase.ends_at if phase else None
+    return {"deadline": deadline, "deadline_passed": deadline is not None and deadline <= timezone.now()}
+
+
+# --- Queue ------------------------------------------------------------------------------------------------------
+
+
+def _quota_usage(recommender: Recommender, edition: Edition | None) -> dict:
+    """Recommendations used per unit (and per unit and category) in the edition, against the edition's quotas."""
+    if edition is None:
+        return {"per_unit": {}, "per_unit_category": {}, "total": 0}
+    counts = (
+        Application.objects.filter(edition=edition, unit__recommender=recommender, status=Status.RECOMMENDED)
+        .values_list("unit_id", "category_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_unit, per_unit_category = Counter(), Counter()
+    for unit_id, category_id, n in counts:
+        per_unit[unit_id] += n
+        per_unit_category[(unit_id, category_id)] += n
+    return {"per_unit": per_unit, "per_unit_category": per_unit_category, "total": sum(per_unit.values())}
+
+
+@require_GET
+@login_required
+def recommender_queue(request, recommender_pk):
+    recommender = _recommender_for(request.user, recommender_pk)
+    editions = _editions()
+    data = request.GET.copy()
+    by_pk = {e.pk: e for e in editions}
+    try:
+        edition = by_pk.get(int(data.get("edition", "")))
+    except ValueError:
+        edition = None
+    edition = edition or _default_edition(editions)
+    if edition is not None:
+        data["edition"] = str(edition.pk)
+    categories = (
+        list(Category.objects.filter(edition=edition, parent__isnull=True).order_by("position", "id"))
+        if edition
+        else []
+    )
+    units = list(recommender.units.filter(status=ApprovalStatus.APPROVED).order_by("name"))
+    form = QueueFilterForm(data, editions=editions, categories=categories, units=units)
+    rows = []
+    if edition is not None:
+        rows = list(
+            selectors.recommender_queue(
+                recommender,
+                edition=edition,
+                category=form.chosen("category"),
+                status=form.chosen("status") or "",
+                unit=form.chosen("unit"),
+            )
+        )
+    usage = _quota_usage(recommender, edition)
+    groups: dict[int, dict] = {}
+    for application in rows:
+        group = groups.setdefault(
+            application.category_id, {"category": application.category, "rows": [], "recommended": 0}
+        )
+        group["rows"].append(application)
+        group["recommended"] += application.status == Status.RECOMMENDED
+        application.unit_used = usage["per_unit"].get(application.unit_id, 0)
+    unit_usage = [
+        {"unit": unit, "used": usage["per_unit"].get(unit.pk, 0)}
+        for unit in units
+        if usage["per_unit"].get(unit.pk) or any(a.unit_id == unit.pk for a in rows)
+    ]
+    context = {
+        "recommender": recommender,
+        "edition": edition,
+        "form": form,
+        "groups": list(groups.values()),
+        "row_count": len(rows),
+        "unit_usage": unit_usage,
+        "usage_total": usage["total"],
+        "is_member": recommender_rules.is_member_of(request.user, recommender),
+        **_deadline(edition),
+    }
+    return render(request, "recommenders/recommender_queue.html", context)
+
+
+# --- One application --------------------------------------------------------------------------------------------
+
+
+def _application_context(request, application, *, score_form=None, decision_form=None, return_form=None) -> dict:
+    user = request.user
+    recommender = application.unit.recommender
+    edition = application.edition
+    try:
+        rubric = services.rubric_for(application)
+        items = list(rubric.items.all())
+    except BusinessRuleError:
+        rubric, items = None, []
+    endorsements = {e.level: e for e in application.endorsements.all()}
+    evaluations = list(application.evaluations.all())
+    self_evaluation = next((e for e in evaluations if e.level == EndorsementLevel.UNIT), None)
+    sheets = sorted(
+        (e for e in evaluations if e.level == EndorsementLevel.RECOMMENDER and e.recommender_id == recommender.pk),
+        key=lambda e: (e.reviewer.full_name, e.reviewer_id),
+    )
+    mine = next((e for e in sheets if e.reviewer_id == user.pk), None)
+    is_open = services.recommendation_open(edition)
+    may_act = _may_act(user, application) and is_open and recommender.is_active
+    if score_form is None:
+        score_form = ScoreSheetForm(
+            rubric_items=items,
+            initial_scores=mine.scores if mine else {},
+            initial={"comment": mine.comment if mine else ""},
+        )
+    recommender_endorsement = endorsements.get(EndorsementLevel.RECOMMENDER)
+    mean = (sum((e.total for e in sheets), Decimal(0)) / len(sheets)).quantize(Decimal("0.01")) if sheets else None
+    return {
+        "application": application,
+        "recommender": recommender,
+        "edition": edition,
+        "items": items,
+        "rubric": rubric,
+        "unit_endorsement": endorsements.get(EndorsementLevel.UNIT),
+        "recommender_endorsement": recommender_endorsement,
+        "self_evaluation": self_evaluation,
+        "self_scores": [(item, (self_evaluation.scores or {}).get(item.code)) for item in items]
+        if self_evaluation
+        else [],
+        "sheets": sheets,
+        "sheet_rows": [(item, [(s.scores or {}).get(item.code) for s in sheets]) for item in items],
+        "mean": mean,
+        "my_sheet": mine,
+        "may_act": may_act,
+        "may_score": may_act and application.status in REVIEWED_STATUSES,
+        "is_open": is_open,
+        "score_form": score_form,
+        "decision_form": decision_form
+        or DecisionForm(initial={"opinion": getattr(recommender_endorsement, "opinion", "")}),
+        "return_form": return_form or ReturnForm(),
+        "attachments": [a for a in application.attachments.all() if a.is_current],
+        "events": list(application.events.all()),
+        **_deadline(edition),
+    }
+
+
+@require_GET
+@login_required
+def recommender_application(request, pk):
+    application = _application_for(request.user, pk)
+    return render(request, "recommenders/recommender_application.html", _application_context(request, application))
+
+
+def _acting_on(request, pk) -> Application:
+    application = _application_for(request.user, pk)
+    if not _may_act(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+def _back_to(application) -> str:
+    return reverse("recommenders:recommender_application", args=[application.pk])
+
+
+@require_POST
+@login_required
+def recommender_score(request, pk):
+    application = _acting_on(request, pk)
+    context = _application_context(request, application)
+    form = ScoreSheetForm(request.POST, rubric_items=context["items"])
+    if form.is_valid():
+        try:
+            services.recommender_evaluation_save(
+                actor=request.user,
+                application=application,
+                recommender=application.unit.recommender,
+                scores=form.raw_scores(),
+                comment=form.cleaned_data["comment"].strip(),
+            )
+        except BusinessRuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your score sheet is saved."))
+            return redirect(_back_to(application))
+    context = _application_context(request, application, score_form=form)
+    return render(request, "recommenders/recommender_application.html", context, status=200)
+
+
+@require_POST
+@login_required
+def recommender_decide(request, pk):
+    application = _acting_on(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to recommend or not."))
+        return redirect(_back_to(application))
+    recommend = form.cleaned_data["decision"] == "recommend"
+    try:
+        services.recommender_decide(
+            actor=request.user,
+            application=application,
+            recommender=application.unit.recommender,
+            recommend=recommend,
+            opinion=form.cleaned_data["opinion"],
+        )
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The application is recommended.") if recommend else _("The application is not recommended.")
+        )
+    return redirect(_back_to(application))
+
+
+@require_POST
+@login_required
+def recommender_reconsider(request, pk):
+    application = _acting_on(request, pk)
+    try:
+        services.recommender_reconsider(
+            actor=request.user, application=application, recommender=application.unit.recommender
+        )
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The decision is withdrawn; the application waits for a decision again."))
+    return redirect(_back_to(application))
+
+
+@require_POST
+@login_required
+def recommender_return(request, pk):
+    application = _acting_on(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for returning the application."))
+        return redirect(_back_to(application))
+    try:
+        services.recommender_return(
+            actor=request.user,
+            application=application,
+            recommender=application.unit.recommender,
+            reason=form.cleaned_data["reason"],
+        )
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+        return redirect(_back_to(application))
+    messages.success(request, _("The application is returned to the unit."))
+    return redirect("recommenders:recommender_queue", recommender_pk=application.unit.recommender_id)
+
+
+# --- Ranking ----------------------------------------------------------------------------------------------------
+
+
+def _ordered_from_post(post, applications: list[Application]) -> list[int]:
+    """The order the form gives: by the rank number typed for each row (rows without a valid number keep their
+    place after the numbered ones); the JavaScript up/down buttons renumber the same inputs."""
+
+    def key(indexed):
+        index, application = indexed
+        try:
+            value = int(post.get(f"rank_{application.pk}", ""))
+        except ValueError:
+            value = None
+        return (value is None, value if value is not None else 0, index)
+
+    return [a.pk for _index, a in sorted(enumerate(applications), key=key)]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recommender_rank(request, pk, edition_pk, category_pk):
+    recommender = _recommender_for(request.user, pk)
+    edition = get_object_or_404(Edition.objects.prefetch_related("phases"), pk=edition_pk)
+    category = get_object_or_404(Category, pk=category_pk, edition=edition, parent__isnull=True)
+    applications = list(
+        selectors.recommender_queue(recommender, edition=edition, category=category).filter(
+            status__in=REVIEWED_STATUSES
+        )
+    )
+    may_rank = recommender_rules.is_member_of(request.user, recommender) and services.recommendation_open(edition)
+    if request.method == "POST":
+        if not recommender_rules.is_member_of(request.user, recommender):
+            raise PermissionDenied
+        try:
+            services.recommender_rank(
+                actor=request.user,
+                recommender=recommender,
+                edition=edition,
+                category=category,
+                ordered_ids=_ordered_from_post(request.POST, applications),
+            )
+        except BusinessRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The ranking is saved."))
+        return redirect(
+            "recommenders:recommender_rank", pk=recommender.pk, edition_pk=edition.pk, category_pk=category.pk
+        )
+    context = {
+        "recommender": recommender,
+        "edition": edition,
+        "category": category,
+        "applications": applications,
+        "may_rank": may_rank,
+        **_deadline(edition),
+    }
+    return render(request, "recommenders/recommender_rank.html", context)
+
+
+# --- Dossier and hand-ins ---------------------------------------------------------------------------------------
+
+
+def _dossier_for(request, pk, edition_pk) -> tuple[Recommender, Edition, Dossier | None]:
+    recommender = _recommender_for(request.user, pk)
+    edition = get_object_or_404(Edition.objects.select_related("programme").prefetch_related("phases"), pk=edition_pk)
+    if recommender_rules.is_member_of(request.user, recommender):
+        dossier = services.dossier_for(recommender=recommender, edition=edition)
+    else:  # staff look, and do not create anything by looking
+        dossier = Dossier.objects.filter(recommender=recommender, edition=edition).first()
+    if dossier is not None:
+        dossier.recommender, dossier.edition = recommender, edition
+        if not request.user.has_perm("recommenders.view_dossier", dossier):
+            raise Http404
+    return recommender, edition, dossier
+
+
+def _changing_dossier(request, pk, edition_pk) -> Dossier:
+    _recommender, _edition, dossier = _dossier_for(request, pk, edition_pk)
+    if dossier is None or not request.user.has_perm("recommenders.change_dossier", dossier):
+        raise PermissionDenied
+    return dossier
+
+
+def _back_to_dossier(dossier) -> str:
+    return reverse("recommenders:recommender_dossier", args=[dossier.recommender_id, dossier.edition_id])
+
+
+HANDIN_ORDER = [
+    HandInKind.RECOMMENDATION_TABLE,
+    HandInKind.RECOMMENDATION_TABLE_PDF,
+    HandInKind.REVIEW_SUMMARY,
+    HandInKind.REVIEW_SUMMARY_PDF,
+    HandInKind.RECOMMENDATION_LETTER,
+    HandInKind.ACTIVITY_SUMMARY,
+    HandInKind.ACTIVITY_STATISTICS,
+]
+
+
+def _handin_label(kind) -> str:
+    """A generated item is named by its document (format included: "Recommendation table (Excel)")."""
+    document_kind = handin_document_kind(kind)
+    return registry.get(document_kind).label if document_kind else HandInKind(kind).label
+
+
+def _dossier_context(request, recommender, edition, dossier, *, statistics_form=None, upload_form=None) -> dict:
+    hand_ins = {h.kind: h for h in dossier.hand_ins.select_related("handed_in_by")} if dossier else {}
+    documents = {}
+    if dossier is not None:
+        documents = {d.kind: d for d in documents_for_owner(dossier)}
+    is_open = services.recommendation_open(edition)
+    may_change = dossier is not None and request.user.has_perm("recommenders.change_dossier", dossier) and is_open
+    generated = [
+        {
+            "kind": kind,
+            "label": _handin_label(kind),
+            "document_kind": handin_document_kind(kind),
+            "document": documents.get(handin_document_kind(kind)),
+            "hand_in": hand_ins.get(kind),
+        }
+        for kind in HANDIN_ORDER
+        if handin_document_kind(kind)
+    ]
+    fields = edition.statistics_fields or []
+    if statistics_form is None:
+        statistics_form = StatisticsForm(fields=fields, initial=(dossier.statistics if dossier else {}))
+    recommended = Application.objects.filter(
+        edition=edition, unit__recommender=recommender, status=Status.RECOMMENDED
+    ).count()
+    return {
+        "recommender": recommender,
+        "edition": edition,
+        "dossier": dossier,
+        "hand_ins": [(kind, _handin_label(kind), hand_ins.get(kind)) for kind in HANDIN_ORDER],
+        "generated": generated,
+        "statistics_form": statistics_form,
+        "statistics_rows": [(f["label"], (dossier.statistics or {}).get(f["code"])) for f in fields] if dossier else [],
+        "upload_form": upload_form or HandInUploadForm(),
+        "upload_kinds": [(k, _handin_label(k)) for k in HANDIN_ORDER if k in HANDIN_UPLOAD_TYPES],
+        "may_change": may_change,
+        "is_open": is_open,
+        "recommended_count": recommended,
+        **_deadline(edition),
+    }
+
+
+@require_GET
+@login_required
+def recommender_dossier(request, pk, edition_pk):
+    recommender, edition, dossier = _dossier_for(request, pk, edition_pk)
+    return render(
+        request, "recommenders/recommender_dossier.html", _dossier_context(request, recommender, edition, dossier)
+    )
+
+
+@require_POST
+@login_required
+def recommender_statistics(request, pk, edition_pk):
+    dossier = _changing_dossier(request, pk, edition_pk)
+    form = StatisticsForm(request.POST, fields=dossier.edition.statistics_fields or [])
+    if form.is_valid():
+        try:
+            services.statistics_save(actor=request.user, dossier=dossier, data=form.raw())
+        except BusinessRuleError as error:
+            if error.code == "phase_closed":  # the form is no longer shown: say it where the page shows it
+                messages.error(request, error.message)
+                return redirect(_back_to_dossier(dossier))
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The activity statistics are saved."))
+            return redirect(_back_to_dossier(dossier))
+    context = _dossier_context(request, dossier.recommender, dossier.edition, dossier, statistics_form=form)
+    return render(request, "recommenders/recommender_dossier.html", context)
+
+
+@require_POST
+@login_required
+def recommender_handin_upload(request, pk, edition_pk):
+    dossier = _changing_dossier(request, pk, edition_pk)
+    form = HandInUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            services.hand_in(
+                actor=request.user,
+                dossier=dossier,
+                kind=form.cleaned_data["kind"],
+                data=uploaded.read(),
+                file_name=uploaded.name or "file",
+            )
+        except BusinessRuleError as error:
+            if error.code == "phase_closed":
+                messages.error(request, error.message)
+                return redirect(_back_to_dossier(dossier))
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request, _("“%(kind)s” is handed in.") % {"kind": _handin_label(form.cleaned_data["kind"])}
+            )
+            return redirect(_back_to_dossier(dossier))
+    context = _dossier_context(request, dossier.recommender, dossier.edition, dossier, upload_form=form)
+    return render(request, "recommenders/recommender_dossier.html", context)
+
+
+@require_POST
+@login_required
+def recommender_handin_generated(request, pk, edition_pk):
+    """Hand in the portal's current table: build it now (a no-op when it is up to date) and hand in its bytes."""
+    dossier = _changing_dossier(request, pk, edition_pk)
+    kind = request.POST.get("kind", "")
+    document_kind = handin_document_kind(kind)
+    if document_kind is None:
+        raise Http404
+    if kind == HandInKind.ACTIVITY_STATISTICS and not dossier.statistics:
+        messages.error(request, _("Fill in and save the activity statistics first."))
+        return redirect(_back_to_dossier(dossier))
+    try:
+        if not services.recommendation_open(dossier.edition):
+            raise BusinessRuleError(_("The recommendation phase has ended; the hand-ins are locked."))
+        document = document_build_now(kind=document_kind, obj=dossier, actor=request.user)
+        if not document.is_ready:
+            raise BusinessRuleError(_("The table could not be built: %(error)s") % {"error": document.error})
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        services.hand_in(
+            actor=request.user,
+            dossier=dossier,
+            kind=kind,
+            data=data,
+            file_name=document.filename,
+            mime_type=document.mime_type,
+        )
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("“%(kind)s” is handed in.") % {"kind": _handin_label(kind)})
+    return redirect(_back_to_dossier(dossier))
+
+
+@require_GET
+@login_required
+@never_cache
+def recommender_handin_download(request, pk):
+    hand_in = get_object_or_404(HandIn.objects.select_related("dossier"), pk=pk)
+    if not request.user.has_perm("recommenders.view_dossier", hand_in.dossier):
+        raise Http404
+    try:
+        handle = hand_in.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=hand_in.file_name, content_type=hand_in.mime_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Staff ------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def staff_handins(request, edition_pk):
+    if not request.user.has_perm("recommenders.view_handins_overview"):
+        raise PermissionDenied
+    edition = get_object_or_404(Edition.objects.select_related("programme").prefetch_related("phases"), pk=edition_pk)
+    recommenders = list(selectors.dossiers_overview(edition))
+    rows = []
+    complete = 0
+    for recommender in recommenders:
+        dossier = next(iter(recommender.dossiers.all()), None)
+        hand_ins = {h.kind: h for h in dossier.hand_ins.all()} if dossier else {}
+        cells = [hand_ins.get(kind) for kind in HANDIN_ORDER]
+        done = all(cells)
+        complete += done
+        rows.append({"recommender": recommender, "dossier": dossier, "cells": cells, "done": done})
+    context = {
+        "edition": edition,
+        "rows": rows,
+        "kinds": [_handin_label(kind) for kind in HANDIN_ORDER],
+        "complete": complete,
+        "staff_section": "handins",
+        **_deadline(edition),
+    }
+    return render(request, "recommenders/staff_handins.html", context)

@@ -1,0 +1,391 @@
+"""单位通道: the unit's queue of its groups' applications, the review page (self-evaluation, opinion, stamped
+scan, endorse or return) and the stamped scan's download.
+
+Every view fetches within the user's scope first (a unit or application outside the user's units is a 404),
+then checks the object permission (`recommenders.view_unit_queue` to look, `recommenders.unit_act` to act).
+The services decide the rest (deadline, completeness, quota) and their messages are shown as they are.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Unit
+from applications.enums import Action, Status
+from applications.models import Application, Attachment
+from applications.selectors import LIST_RELATED, applications_visible_to
+from awards.enums import PhaseKind
+from awards.models import Edition, Phase
+from core import roles
+from core.exceptions import BusinessRuleError
+from core.views import paginate
+from documents import registry
+from documents import selectors as document_selectors
+
+from . import selectors, services
+from .documents_unit import SCORING_OPINION_FORM
+from .enums import Decision, EndorsementLevel
+from .forms_unit import (
+    ENDORSED_STATUSES,
+    PASSED_ON,
+    WAITING,
+    WAITING_STATUSES,
+    QueueFilterForm,
+    ReturnForm,
+    ScanUploadForm,
+    SelfEvaluationForm,
+)
+from .models import Endorsement, Evaluation
+
+QUEUE_PAGE_SIZE = 25
+EVENT_LABELS = {
+    "create": gettext_lazy("Created"),
+    "deadline_extended": gettext_lazy("Deadline extended for this application"),
+}
+
+
+# --- Scoped fetches ---------------------------------------------------------------------------------------------
+
+
+def _unit_for(request, unit_pk) -> Unit:
+    """The unit, if it is one of the user's (staff: any); then the queue permission on it."""
+    units = Unit.objects.select_related("recommender")
+    if not roles.is_staff(request.user):
+        units = units.filter(pk__in=roles.unit_ids(request.user))
+    unit = get_object_or_404(units, pk=unit_pk)
+    if not request.user.has_perm("recommenders.view_unit_queue", unit):
+        raise PermissionDenied
+    return unit
+
+
+def unit_applications_for(user):
+    """Applications that reached one of the user's units (staff: every unit), with what the review page shows."""
+    qs = Application.objects.filter(status__in=selectors.UNIT_QUEUE_STATUSES)
+    if not roles.is_staff(user):
+        qs = qs.filter(unit_id__in=roles.unit_ids(user))
+    return qs.select_related(*LIST_RELATED, "group__leader", "category__rubric", "subtype__rubric").prefetch_related(
+        Prefetch("endorsements", queryset=Endorsement.objects.select_related("decided_by")),
+        Prefetch("evaluations", queryset=Evaluation.objects.filter(level=EndorsementLevel.UNIT)),
+        Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
+        "edition__questions",
+        Prefetch("attachments", queryset=Attachment.objects.filter(is_current=True).select_related("requirement")),
+        "events__actor",
+    )
+
+
+def _application_for(request, pk) -> Application:
+    application = get_object_or_404(unit_applications_for(request.user), pk=pk)
+    if not request.user.has_perm("recommenders.view_unit_queue", application.unit):
+        raise PermissionDenied
+    return application
+
+
+def _may_act(request, application) -> bool:
+    return request.user.has_perm("recommenders.unit_act", application)
+
+
+# --- Queue ------------------------------------------------------------------------------------------------------
+
+
+def _deadline(edition):
+    phase = edition.phase(PhaseKind.UNIT_ENDORSEMENT)
+    return phase.ends_at if phase else None
+
+
+@login_required
+@require_GET
+def unit_queue(request, unit_pk):
+    unit = _unit_for(request, unit_pk)
+    editions = list(
+        Edition.objects.filter(applications__unit=unit, applications__status__in=selectors.UNIT_QUEUE_STATUSES)
+        .distinct()
+        .select_related("programme")
+        .prefetch_related("phases", "categories")
+        .order_by("-year", "programme__code")
+    )
+    form = QueueFilterForm(request.GET or None, editions=editions)
+    chosen = form.filters()
+    status = chosen["status"]
+    groups = {WAITING: WAITING_STATUSES, PASSED_ON: ENDORSED_STATUSES}
+    queryset = selectors.unit_queue(unit, edition=chosen["edition"], status="" if status in groups else status)
+    if status in groups:
+        queryset = queryset.filter(status__in=groups[status])
+    if chosen["category"]:
+        queryset = queryset.filter(category__code=chosen["category"])
+    # Work first: what waits for the unit, then the rest; newest edition first within each.
+    queryset = queryset.order_by(
+        Case(When(status__in=WAITING_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        "-edition__year",
+        "number",
+    )
+    page = paginate(request, queryset, per_page=QUEUE_PAGE_SIZE)
+    now = timezone.now()
+    for application in page:
+        application.unit_deadline = _deadline(application.edition)
+        application.unit_deadline_passed = application.unit_deadline is not None and application.unit_deadline <= now
+        application.waits_for_unit = application.status in WAITING_STATUSES
+    deadlines = []
+    for edition in editions:
+        deadline = _deadline(edition)
+        if deadline is not None:
+            deadlines.append({"edition": edition, "deadline": deadline, "passed": deadline <= now})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "unit": unit,
+        "form": form,
+        "page": page,
+        "deadlines": deadlines,
+        "filter_query": query.urlencode(),
+        "filtered": any(chosen.values()),
+    }
+    return render(request, "recommenders/unit_queue.html", context)
+
+
+# --- Review page ------------------------------------------------------------------------------------------------
+
+
+def _event_label(event) -> str:
+    if event.action in Action.values:
+        return str(Action(event.action).label)
+    return str(EVENT_LABELS.get(event.action, event.action))
+
+
+def _answer_rows(application) -> list[dict]:
+    attachments = {a.requirement.code: a for a in application.attachments.all()}
+    return [
+        {
+            "question": question,
+            "value": application.answers.get(question.code),
+            "attachment": attachments.get(question.code),
+        }
+        for question in application.edition.questions.all()
+    ]
+
+
+def _scoring_form_context(application, evaluation) -> dict:
+    """The scoring form's document: shown when it reflects the saved self-evaluation, else the (re)build button."""
+    entry = registry.get(SCORING_OPINION_FORM)
+    document = document_selectors.document_for(SCORING_OPINION_FORM, application)
+    stale = False
+    if document is not None and not document.in_progress:
+        if not document.is_ready or document.source_version != entry.version_of(application):
+            stale = document.is_ready
+            document = None if document.is_ready else document
+    return {
+        "kind": SCORING_OPINION_FORM,
+        "object_id": application.pk,
+        "kind_label": entry.label,
+        "document": document,
+        "stale": stale,
+        "button_label": _("Build the form (PDF) with the saved scores"),
+        "available": evaluation is not None,
+    }
+
+
+def _quota_context(application) -> dict | None:
+    quota = application.edition.unit_quota
+    if not quota:
+        return None
+    used = Endorsement.objects.filter(
+        level=EndorsementLevel.UNIT,
+        decision=Decision.ENDORSED,
+        application__edition=application.edition,
+        application__unit=application.unit,
+    ).count()
+    return {"quota": quota, "used": used, "full": used >= quota}
+
+
+def _review_context(request, application, *, evaluation_form=None, return_form=None, evaluation_error="") -> dict:
+    evaluation = next(iter(application.evaluations.all()), None)
+    endorsement = next((e for e in application.endorsements.all() if e.level == EndorsementLevel.UNIT), None)
+    can_act = _may_act(request, application)
+    rubric = evaluation.rubric if evaluation else None
+    rubric_error = ""
+    if rubric is None:
+        try:
+            rubric = services.rubric_for(application)
+        except BusinessRuleError as error:
+            rubric_error = str(error)
+    if evaluation_form is None and rubric is not None:
+        evaluation_form = SelfEvaluationForm(
+            rubric=rubric, evaluation=evaluation, opinion=endorsement.opinion if endorsement else ""
+        )
+    deadline = _deadline(application.edition)
+    now = timezone.now()
+    unit = application.unit
+    events = list(application.events.all())
+    for event in events:
+        event.label = _event_label(event)
+    return {
+        "application": application,
+        "unit": unit,
+        "edition": application.edition,
+        "can_act": can_act,
+        "waiting": application.status in WAITING_STATUSES,
+        "evaluation": evaluation,
+        "endorsement": endorsement,
+        "rubric": rubric,
+        "rubric_error": rubric_error,
+        "evaluation_form": evaluation_form,
+        "evaluation_error": evaluation_error,
+        "scan_form": ScanUploadForm(),
+        "return_form": return_form or ReturnForm(),
+        "problems": services.unit_endorsement_problems(application) if can_act else [],
+        "answers": _answer_rows(application),
+        "attachments": list(application.attachments.all()),
+        "events": events,
+        "deadline": deadline,
+        "deadline_passed": deadline is not None and deadline <= now,
+        "quota": _quota_context(application),
+        "direct": unit.applies_directly and unit.direct_confirmed,
+        "scoring_form": _scoring_form_context(application, evaluation),
+        "may_view_scoring_form": request.user.has_perm("recommenders.view_scoring_form", application),
+    }
+
+
+def _render_review(request, application, status=200, **kwargs):
+    return render(
+        request, "recommenders/unit_application.html", _review_context(request, application, **kwargs), status=status
+    )
+
+
+@login_required
+@require_GET
+def unit_application(request, pk):
+    return _render_review(request, _application_for(request, pk))
+
+
+def _to_review(application):
+    return redirect("recommenders:unit_application", pk=application.pk)
+
+
+@login_required
+@require_POST
+def unit_evaluation_save(request, pk):
+    """Save the self-evaluation and opinion; a refused save shows the page again with everything typed."""
+    application = _application_for(request, pk)
+    if not _may_act(request, application):
+        raise PermissionDenied
+    evaluation = next(iter(application.evaluations.all()), None)
+    try:
+        rubric = evaluation.rubric if evaluation else services.rubric_for(application)
+    except BusinessRuleError as error:
+        messages.error(request, str(error))
+        return _to_review(application)
+    form = SelfEvaluationForm(request.POST, rubric=rubric)
+    if not form.is_valid():
+        return _render_review(request, application, evaluation_form=form, status=400)
+    try:
+        saved = services.self_evaluation_save(
+            actor=request.user, application=application, scores=form.scores(), opinion=form.cleaned_data["opinion"]
+        )
+    except BusinessRuleError as error:
+        return _render_review(request, application, evaluation_form=form, evaluation_error=str(error), status=400)
+    messages.success(
+        request,
+        _("Self-evaluation saved: %(total)s of %(max)s points.") % {"total": saved.total, "max": rubric.total_points},
+    )
+    return redirect(f"{_to_review(application).url}#self-evaluation")
+
+
+@login_required
+@require_POST
+def unit_scan_upload(request, pk):
+    application = _application_for(request, pk)
+    if not _may_act(request, application):
+        raise PermissionDenied
+    form = ScanUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the scanned file to upload."))
+        return _to_review(application)
+    try:
+        services.unit_scan_upload(actor=request.user, application=application, uploaded_file=form.cleaned_data["scan"])
+    except BusinessRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Stamped scan uploaded."))
+    return redirect(f"{_to_review(application).url}#scan")
+
+
+@login_required
+@require_GET
+def unit_scan_download(request, pk):
+    """The stamped scan, for the unit, its recommending organisation (once the application reached it) and staff."""
+    application = get_object_or_404(applications_visible_to(request.user), pk=pk)
+    if not request.user.has_perm("recommenders.view_scoring_form", application):
+        raise PermissionDenied
+    endorsement = Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()
+    if endorsement is None or not endorsement.scan_sha256:
+        raise Http404
+    try:
+        handle = endorsement.scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=endorsement.scan_name or "scan", content_type=endorsement.scan_mime
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _already(request, application, statuses, message) -> bool:
+    """A repeated decision (a double click, a second tab): the unit's own contact is told, nothing changes."""
+    if application.status in statuses and application.unit_id in roles.unit_ids(request.user):
+        messages.info(request, message)
+        return True
+    return False
+
+
+@login_required
+@require_POST
+def unit_endorse(request, pk):
+    application = _application_for(request, pk)
+    if not _may_act(request, application):
+        if _already(request, application, ENDORSED_STATUSES, _("The unit has already endorsed this application.")):
+            return _to_review(application)
+        raise PermissionDenied
+    try:
+        result = services.unit_endorse(actor=request.user, application=application)
+    except BusinessRuleError as error:
+        messages.error(request, str(error))
+        return _to_review(application)
+    if result.status == Status.RECOMMENDED:
+        messages.success(request, _("Endorsed: the application goes directly to the association."))
+    else:
+        messages.success(
+            request,
+            _("Endorsed: the application is now with %(recommender)s.")
+            % {"recommender": application.unit.recommender or _("the recommending organisation")},
+        )
+    return _to_review(application)
+
+
+@login_required
+@require_POST
+def unit_return(request, pk):
+    application = _application_for(request, pk)
+    if not _may_act(request, application):
+        if _already(
+            request, application, (Status.RETURNED_TO_GROUP,), _("The unit has already returned this application.")
+        ):
+            return _to_review(application)
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, application, return_form=form, status=400)
+    try:
+        services.unit_return(actor=request.user, application=application, reason=form.cleaned_data["reason"])
+    except BusinessRuleError as error:
+        messages.error(request, str(error))
+        return _to_review(application)
+    messages.success(request, _("Returned to the applicant with your reason."))
+    return _to_review(application)

@@ -1,0 +1,74 @@
+"""Application numbers: per programme and year, given on the first submission, never shared, skipped or reused."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from applications.enums import Action, Status
+from applications.models import Application
+from applications.services import application_submit, application_transition
+from tests.factories.applications import draft_application, eligible_group, submitted_application
+
+PARALLEL = 50
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_50_parallel_submissions_get_50_consecutive_numbers(edition):
+    assert connection.vendor == "postgresql"
+    drafts = [draft_application(edition=edition, group=eligible_group()) for _ in range(PARALLEL)]
+    barrier = threading.Barrier(PARALLEL)
+    errors = []
+
+    def submit(application):
+        try:
+            barrier.wait(timeout=60)
+            application_submit(actor=application.created_by, application=application)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(exc))
+        finally:
+            connection.close()  # each thread had its own connection
+
+    threads = [threading.Thread(target=submit, args=(draft,)) for draft in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    numbers = sorted(Application.objects.filter(edition=edition).values_list("number", flat=True))
+    assert numbers == [f"QC-{edition.year}-{n:04d}" for n in range(1, PARALLEL + 1)]
+    assert Application.objects.filter(edition=edition, status=Status.SUBMITTED).count() == PARALLEL
+    assert edition.number_sequence.last_number == PARALLEL
+
+
+@pytest.mark.unit
+@pytest.mark.django_db
+def test_number_is_kept_on_resubmission_and_never_reused(edition, group):
+    first = submitted_application(edition=edition, group=group)
+    returned = application_transition(
+        application=first, action=Action.UNIT_RETURN, actor=first.created_by, fields={"return_reason": "补充数据"}
+    )
+    resubmitted = application_submit(actor=group.leader, application=returned)
+    withdrawn = submitted_application(edition=edition, title="提高焊接一次合格率")
+    application_transition(application=withdrawn, action=Action.WITHDRAW, actor=withdrawn.created_by)
+    third = submitted_application(edition=edition, title="缩短换模时间")
+
+    assert (first.number, resubmitted.number, withdrawn.number, third.number) == (
+        f"QC-{edition.year}-0001",
+        f"QC-{edition.year}-0001",
+        f"QC-{edition.year}-0002",
+        f"QC-{edition.year}-0003",
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.django_db
+def test_numbers_are_per_programme(edition):
+    from awards.enums import ProgrammeKind
+    from tests.factories.awards import ProgrammeFactory, open_edition
+
+    other = open_edition(ProgrammeKind.QC_ACHIEVEMENT, programme=ProgrammeFactory(code="QX"))
+    assert submitted_application(edition=edition).number == f"QC-{edition.year}-0001"
+    assert submitted_application(edition=other).number == f"QX-{other.year}-0001"

@@ -1,0 +1,126 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
+
+Never `playwright install`: the browser is the system one at $CHROMIUM_PATH (default /usr/bin/chromium).
+live_server serves /static/ itself (pytest-django uses the staticfiles handler when staticfiles is installed).
+Screenshots go to var/screenshots/ (gitignored): `screenshot(page, "name")`.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# The sync Playwright API runs an event loop in this thread, so Django would refuse ORM calls made by the test
+# itself (fixtures, assertions) as "async unsafe". There is no concurrency here; allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+TABLET = {"width": 1024, "height": 768}
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def _media_url_for_live_server():
+    """saq_portal.settings.base sets MEDIA_URL = None (uploads are served only by permission-checked views), but
+    Django's live server wraps the site in a media handler that parses MEDIA_URL and fails on None for every
+    request. Give it a prefix that nothing links to."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_URL="/__media_not_served__/"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_media_url_for_live_server, live_server):
+    return live_server
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM_PATH).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM_PATH} (set CHROMIUM_PATH); e2e tests never download a browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def _page(browser, viewport):
+    context = browser.new_context(locale="zh-CN", viewport=viewport, timezone_id="Asia/Shanghai")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    # Script errors, console errors (a CSP violation is one) and failed loads collect here; tests assert the list
+    # stays empty. Chromium asks for /favicon.ico on its own; the portal has none.
+    errors: list[str] = []
+
+    def on_console(message):
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(f"{page.url}: {message.text}")
+
+    def on_response(response):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"HTTP {response.status} {response.url}")
+
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.js_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context per test (no cookies shared), desktop size, Chinese browser locale."""
+    context, page = _page(browser, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def tablet_page(browser):
+    """Like `page`, at the size of a tablet in landscape (experts score on tablets)."""
+    context, page = _page(browser, TABLET)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory for more pages in separate contexts (several people at once in one test)."""
+    contexts = []
+
+    def make(viewport=DESKTOP):
+        context, page = _page(browser, viewport)
+        contexts.append(context)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,164 @@
+"""The applicant channel end to end: a QC group leader fills, uploads, previews and submits; a late submission is
+refused by the server whatever the page showed."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from applications.enums import Status
+from applications.models import Application
+from awards.enums import PhaseKind
+from awards.models import Phase
+from tests.e2e.conftest import screenshot
+from tests.factories import PASSWORD
+from tests.factories.applications import draft_application, eligible_group, pdf_bytes, png_bytes
+from tests.factories.awards import ProgrammeFactory, open_edition
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TITLE = "降低数控车床加工件尺寸超差率"
+SUMMARY = "小组针对精车工序外圆尺寸超差问题开展活动，超差率由3.2%降至0.6%。"
+
+
+@pytest.fixture
+def edition():
+    return open_edition(programme=ProgrammeFactory(code="QC", name="上海市质量管理小组活动成果"))
+
+
+def sign_in(page, base, email):
+    # Assert against the English message ids whatever the catalogue holds (the browser itself asks for zh-CN).
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form[action='/accounts/login/'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/portal/group/\d+/$"))
+
+
+def test_group_fills_uploads_previews_and_submits(page, live_server, edition, tmp_path):
+    base = live_server.url
+    group = eligible_group(name="精益求精QC小组")
+    page.on("dialog", lambda dialog: dialog.accept())  # the "submit now?" confirmation
+
+    sign_in(page, base, group.leader.email)
+    panel = page.get_by_test_id("applications-panel")
+    expect(panel.get_by_test_id("countdown")).to_contain_text(re.compile(r"\d+ d \d+ h \d+ min left"))
+    screenshot(page, "applicant-01-dashboard")
+
+    # Create: edition chosen from the panel, then category (with sub-type) and topic.
+    panel.get_by_test_id("apply-QC").click()
+    page.select_option("select[name=category]", label="问题解决型 · 现场型")
+    page.fill("input[name=title]", TITLE)
+    page.get_by_test_id("create").click()
+    expect(page).to_have_url(re.compile(r".*/applications/\d+/edit/$"))
+    application = Application.objects.get()
+
+    # Fill the form (the member table comes from the group) and save; then go on to the attachments.
+    page.fill("input[name=q_contact_name]", "陈志明")
+    page.fill("input[name=q_contact_phone]", "13816000002")
+    page.fill("textarea[name=q_summary]", SUMMARY)
+    page.fill("textarea[name=q_main_results]", "年节约返工成本约48万元，成果已纳入公司标准。")
+    page.fill("textarea[name=q_topic_reason]", "外圆尺寸超差是精车工序的主要质量问题。")
+    page.fill("input[name=q_activity_start]", "2025-09-01")
+    page.fill("input[name=q_activity_end]", "2026-04-30")
+    expect(page.locator("[data-member-row]")).to_have_count(6 + 3)
+    page.get_by_role("button", name="Add a row").click()
+    expect(page.locator("[data-member-row]")).to_have_count(6 + 4)
+    screenshot(page, "applicant-02-form")
+    page.get_by_test_id("save-attachments").click()
+    expect(page).to_have_url(re.compile(r".*/applications/\d+/attachments/$"))
+    application.refresh_from_db()
+    assert application.answers["summary"] == SUMMARY
+    assert len(application.answers["members"]) == 6
+
+    # Upload the report (PDF) and the stamped scan (PNG).
+    report, scan = tmp_path / "成果报告.pdf", tmp_path / "盖章扫描件.png"
+    report.write_bytes(pdf_bytes(pages=2))
+    scan.write_bytes(png_bytes())
+    for code, path in (("report", report), ("stamped_form", scan)):
+        form = page.get_by_test_id(f"upload-{code}")
+        form.locator("input[type=file]").set_input_files(str(path))
+        form.locator("button[type=submit]").click()
+        expect(page.get_by_test_id(f"requirement-{code}").get_by_test_id("current-file")).to_contain_text(path.name)
+    screenshot(page, "applicant-03-attachments")
+
+    # Preview the application form: requested, built by the (eager) worker, polled until the download shows.
+    page.get_by_test_id("tab-submit").click()
+    expect(page.get_by_test_id("no-problems")).to_be_visible()
+    page.get_by_test_id("application-preview").get_by_role("button").click()
+    download_link = page.get_by_test_id("document-download")
+    expect(download_link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        download_link.click()
+    pdf = info.value.path().read_bytes()
+    assert pdf[:5] == b"%PDF-"
+    assert info.value.suggested_filename == "草稿-申报表.pdf"
+    screenshot(page, "applicant-04-preview")
+
+    # Submit: confirm, and the number appears.
+    page.check("input[name=confirm]")
+    page.get_by_test_id("submit-button").click()
+    expect(page).to_have_url(f"{base}/applications/{application.pk}/")
+    number = f"QC-{edition.year}-0001"
+    expect(page.get_by_test_id("application-number")).to_have_text(number)
+    expect(page.get_by_test_id("application-status")).to_have_attribute("data-status", "submitted")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Submit")
+    screenshot(page, "applicant-05-submitted")
+    application.refresh_from_db()
+    assert (application.status, application.number) == (Status.SUBMITTED, number)
+    assert page.js_errors == []
+
+
+def test_late_submission_is_refused_with_clear_message(page, live_server, edition):
+    base = live_server.url
+    application = draft_application(edition=edition, group=eligible_group())
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/submit/")
+    expect(page.get_by_test_id("no-problems")).to_be_visible()  # the page still shows the window open
+
+    # The window closes while the page is open: a minute ago, as far as the server is concerned.
+    closed_at = timezone.now() - datetime.timedelta(minutes=1)
+    Phase.objects.filter(edition=edition, kind=PhaseKind.APPLICATION).update(ends_at=closed_at)
+    page.check("input[name=confirm]")
+    page.get_by_test_id("submit-button").click()
+
+    error = page.get_by_test_id("submit-error")
+    expect(error).to_contain_text(
+        f"The application window closed at {timezone.localtime(closed_at):%Y-%m-%d %H:%M} (Beijing time); "
+        "the submission was not accepted. Your draft is kept."
+    )
+    screenshot(page, "applicant-06-late")
+    application.refresh_from_db()
+    assert (application.status, application.number) == (Status.DRAFT, None)
+    assert page.js_errors == []
+
+
+def test_input_survives_a_lost_session(page, live_server, edition):
+    """Typed text is kept in the browser: after a sign-out (or an expired session) the form offers it back."""
+    base = live_server.url
+    application = draft_application(edition=edition, group=eligible_group(), complete=False)
+    typed = "会话过期前输入的成果简介，不能丢失。"
+
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/edit/")
+    page.fill("textarea[name=q_summary]", typed)
+    page.wait_for_timeout(600)  # the form is copied to localStorage 0.4 s after the last keystroke
+    page.click("nav form[action='/accounts/logout/'] button[type=submit]")
+
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/edit/")
+    expect(page.locator("textarea[name=q_summary]")).to_have_value("")
+    notice = page.locator("[data-autosave-notice]")
+    expect(notice).to_be_visible()
+    notice.get_by_role("button", name="Restore it").click()
+    expect(page.locator("textarea[name=q_summary]")).to_have_value(typed)
+    page.get_by_test_id("save").click()
+    expect(page.locator("[data-autosave-notice]")).to_be_hidden()
+    application.refresh_from_db()
+    assert application.answers["summary"] == typed
+    assert page.js_errors == []
