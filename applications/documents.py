@@ -21,7 +21,7 @@ from documents.pdf import render_pdf, verification_context
 from .enums import Status
 from .models import Application, Attachment
 
-APPLICATION_FORM = "applications.application_form"
+APPLICATION_FORM = "application_form"
 TEMPLATE = "applications/application_form_pdf.html"
 # The form is always Chinese: its own words for the states, independent of the UI's message catalogue.
 STATUS_LABELS = {

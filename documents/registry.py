@@ -13,7 +13,7 @@ loads Django (web, Celery worker, management commands):
         return render_pdf("applications/application_form_pdf.html", context)
 
     registry.register(
-        "applications.application_form",
+        "application_form",
         label=_("Application form (PDF)"),
         model="applications.Application",
         build=build_application_form,

@@ -263,6 +263,9 @@ def review_summary_xlsx(meta: TableMeta, summary: ReviewSummary) -> bytes:
 
 
 def review_summary_pdf(meta: TableMeta, summary: ReviewSummary) -> bytes:
+    # Fixed column widths (percent of the landscape page): the reviewers share up to 32 %, the title the rest.
+    reviewers = len(summary.reviewers)
+    reviewer_width = min(8, 32 / reviewers) if reviewers else 0
     return render_pdf(
         "recommenders/review_summary_pdf.html",
         {
@@ -270,6 +273,8 @@ def review_summary_pdf(meta: TableMeta, summary: ReviewSummary) -> bytes:
             "title": meta.title("成果评审汇总表"),
             "headers": review_headers(summary),
             "summary": summary,
+            "reviewer_width": f"{reviewer_width:.2f}",
+            "title_width": f"{47 - reviewer_width * reviewers:.2f}",
         },
     )
 

@@ -1,8 +1,8 @@
 """{% document_widget kind obj %}: a document's status (polling while it builds) or the button that requests it.
 
     {% load documents_tags %}
-    {% document_widget "applications.application_form" application %}
-    {% document_widget "applications.application_form" application button_label=_("Print the form") %}
+    {% document_widget "application_form" application %}
+    {% document_widget "application_form" application button_label=_("Print the form") %}
 
 One query per call: in a list of many owners, fetch the documents with a selector instead.
 """

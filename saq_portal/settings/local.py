@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEMO_DEBUG", default=False)
+# SQLite ignores NULLS NOT DISTINCT on the membership constraint; PostgreSQL (tests, production) enforces it.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 # WhiteNoise looks for STATIC_ROOT at start-up; outside production nothing is collected there.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

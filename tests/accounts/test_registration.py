@@ -76,10 +76,6 @@ def test_register_unit_waits_for_recommender_and_mails_its_members(
     assert NEW_CODE in mail.outbox[0].body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/accounts/email/*.txt are rendered with HTML autoescaping: & and quotes arrive as &amp; &quot;",
-)
 def test_register_unit_mail_keeps_special_characters_of_the_name(
     recommender, recommender_user, django_capture_on_commit_callbacks
 ):

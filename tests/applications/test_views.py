@@ -225,7 +225,7 @@ def test_co_applicants_page_absent_for_qc(draft, leader_client):
 
 def test_preview_request_builds_and_offers_download(draft, leader_client, django_capture_on_commit_callbacks):
     detail = leader_client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
-    request_url = reverse("documents:request", args=["applications.application_form", draft.pk])
+    request_url = reverse("documents:request", args=["application_form", draft.pk])
     assert request_url in detail
 
     with django_capture_on_commit_callbacks(execute=True):  # the build is queued on commit (eager Celery here)
@@ -245,7 +245,7 @@ def test_preview_offers_rebuild_after_the_draft_changed(
     draft, leader_client, leader, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        leader_client.post(reverse("documents:request", args=["applications.application_form", draft.pk]))
+        leader_client.post(reverse("documents:request", args=["application_form", draft.pk]))
     assert Document.objects.get().is_ready
     application_save_draft(
         actor=leader,

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", nargs="?", help="document kind, e.g. applications.application_form")
+        parser.add_argument("kind", nargs="?", help="document kind, e.g. application_form")
         parser.add_argument("object_id", nargs="?", help="primary key of the owner object")
         parser.add_argument("output_path", nargs="?", help="file to write the document to")
         parser.add_argument(
