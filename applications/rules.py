@@ -45,8 +45,7 @@ def is_editable(user, application):
 
 @rules.predicate
 def is_withdrawable(user, application):
-    return application is not None and application.status in {Status.DRAFT, Status.SUBMITTED,
-                                                                 Status.RETURNED_TO_GROUP}
+    return application is not None and application.status in {Status.DRAFT, Status.SUBMITTED, Status.RETURNED_TO_GROUP}
 
 
 can_view = (

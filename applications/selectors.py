@@ -41,25 +41,44 @@ def application_for(user, pk) -> Application:
 
 
 def applications_of_group(group) -> QuerySet[Application]:
-    return (Application.objects.filter(group=group).exclude(status=Status.WITHDRAWN)
-            .select_related(*LIST_RELATED).prefetch_related("edition__phases").order_by("-edition__year", "-id"))
+    return (
+        Application.objects.filter(group=group)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related(*LIST_RELATED)
+        .prefetch_related("edition__phases")
+        .order_by("-edition__year", "-id")
+    )
 
 
 def applications_of_unit_as_applicant(unit) -> QuerySet[Application]:
-    return (Application.objects.filter(unit=unit, group__isnull=True).exclude(status=Status.WITHDRAWN)
-            .select_related(*LIST_RELATED).prefetch_related("edition__phases").order_by("-edition__year", "-id"))
+    return (
+        Application.objects.filter(unit=unit, group__isnull=True)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related(*LIST_RELATED)
+        .prefetch_related("edition__phases")
+        .order_by("-edition__year", "-id")
+    )
 
 
 def open_editions_for(applicant_kind: str) -> list[Edition]:
     """Editions whose application window is open now, for groups or for units (and consortia)."""
     now = timezone.now()
-    kinds = [ApplicantKind.GROUP] if applicant_kind == ApplicantKind.GROUP else [ApplicantKind.UNIT,
-                                                                                  ApplicantKind.CONSORTIUM]
+    kinds = (
+        [ApplicantKind.GROUP]
+        if applicant_kind == ApplicantKind.GROUP
+        else [ApplicantKind.UNIT, ApplicantKind.CONSORTIUM]
+    )
     return list(
-        Edition.objects.filter(programme__applicant_kind__in=kinds, programme__is_active=True,
-                               phases__kind=PhaseKind.APPLICATION, phases__starts_at__lte=now,
-                               phases__ends_at__gt=now)
-        .select_related("programme").prefetch_related("phases").order_by("programme__code")
+        Edition.objects.filter(
+            programme__applicant_kind__in=kinds,
+            programme__is_active=True,
+            phases__kind=PhaseKind.APPLICATION,
+            phases__starts_at__lte=now,
+            phases__ends_at__gt=now,
+        )
+        .select_related("programme")
+        .prefetch_related("phases")
+        .order_by("programme__code")
     )
 
 
@@ -79,6 +98,10 @@ def staff_applications(*, edition=None, status: str = "", search: str = "") -> Q
     if status:
         qs = qs.filter(status=status)
     if search:
-        qs = qs.filter(Q(number__icontains=search) | Q(title__icontains=search) | Q(unit__name__icontains=search)
-                       | Q(group__name__icontains=search))
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(title__icontains=search)
+            | Q(unit__name__icontains=search)
+            | Q(group__name__icontains=search)
+        )
     return qs.order_by("number", "id")
