@@ -73,8 +73,11 @@ class Edition(TimeStampedModel):
         _("recommendations per unit and category type"), null=True, blank=True, default=1
     )
     statistics_fields = models.JSONField(
-        _("activity statistics fields"), default=defaults.statistics_fields, blank=True,
-        help_text=_("The figures each recommender reports: a list of {code, label, kind}"))
+        _("activity statistics fields"),
+        default=defaults.statistics_fields,
+        blank=True,
+        help_text=_("The figures each recommender reports: a list of {code, label, kind}"),
+    )
     recommender_total_quota = models.PositiveSmallIntegerField(
         _("recommendations per recommender"), null=True, blank=True
     )
