@@ -12,3 +12,9 @@ class AccountsConfig(AppConfig):
         from . import demo
 
         register(10, "accounts", demo.seed)
+
+        from core.audit import register_labels
+
+        from .enums import AUDIT_ACTIONS
+
+        register_labels(AUDIT_ACTIONS)

@@ -30,3 +30,31 @@ APPROVAL_TRANSITIONS = {
     ApprovalStatus.REJECTED: {ApprovalStatus.PENDING, ApprovalStatus.APPROVED},
     ApprovalStatus.DEACTIVATED: {ApprovalStatus.APPROVED},
 }
+
+
+# The audit actions accounts writes, as people read them.
+AUDIT_ACTIONS = {
+    "unit.registered": _("unit registered"),
+    "unit.requested": _("new unit requested"),
+    "unit.approved": _("approved"),
+    "unit.rejected": _("rejected"),
+    "unit.deactivated": _("deactivated"),
+    "unit.pending": _("back to waiting for approval"),
+    "unit.direct_confirmed": _("direct application changed"),
+    "group.registered": _("group registered"),
+    "group.approved": _("approved"),
+    "group.rejected": _("rejected"),
+    "group.deactivated": _("deactivated"),
+    "group.pending": _("back to waiting for approval"),
+    "group.members_changed": _("members changed"),
+    "recommender.created": _("recommending organisation created"),
+    "recommender.activated": _("right to recommend restored"),
+    "recommender.revoked": _("right to recommend revoked"),
+    "recommender.ranked": _("ranking saved"),
+    "expert.created": _("expert profile created"),
+    "membership.granted": _("role granted"),
+    "membership.activated": _("role restored"),
+    "membership.deactivated": _("role removed"),
+    "user.activated": _("account reactivated"),
+    "user.deactivated": _("account deactivated"),
+}

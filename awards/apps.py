@@ -12,3 +12,9 @@ class AwardsConfig(AppConfig):
         from . import demo
 
         register(20, "awards", demo.seed)
+
+        from core.audit import register_labels
+
+        from .templatetags.awards_tags import AUDIT_ACTIONS
+
+        register_labels(AUDIT_ACTIONS)

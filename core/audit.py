@@ -63,3 +63,15 @@ def audit_for(obj):
 def created(obj, fields) -> dict:
     """{field: [None, value]}: the changes of an object that has just been created."""
     return {name: [None, value] for name, value in snapshot(obj, fields).items()}
+
+
+# How people read the audit actions; each app adds its own in AppConfig.ready() through register_labels.
+ACTION_LABELS: dict[str, str] = {}
+
+
+def register_labels(labels: dict) -> None:
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))

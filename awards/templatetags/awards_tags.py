@@ -36,8 +36,3 @@ AUDIT_ACTIONS = {
     "edition.rubrics_changed": _("rubrics changed"),
     "edition.rubric_items_changed": _("rubric items changed"),
 }
-
-
-@register.filter
-def audit_action(action: str) -> str:
-    return str(AUDIT_ACTIONS.get(action, action))
