@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProgrammeKind(models.TextChoices):
@@ -29,7 +30,7 @@ class PhaseKind(models.TextChoices):
 class QuestionKind(models.TextChoices):
     TEXT = "text", _("Short text")
     LONG_TEXT = "long_text", _("Long text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("question kind", "Number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice")
     MEMBER_TABLE = "member_table", _("Member table")

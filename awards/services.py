@@ -59,8 +59,10 @@ def edition_create(*, actor, programme: Programme, year: int, title: str = "") -
             rubric_name, items = defaults.RUBRICS[rubric_code]
             rubric = Rubric.objects.create(edition=edition, name=rubric_name)
             RubricItem.objects.bulk_create(
-                RubricItem(rubric=rubric, code=item_code, name=item_name, max_points=points, position=i)
-                for i, (item_code, item_name, points) in enumerate(items)
+                RubricItem(
+                    rubric=rubric, code=item_code, name=item_name, max_points=points, description=text, position=i
+                )
+                for i, (item_code, item_name, points, text) in enumerate(items)
             )
             rubrics[rubric_code] = rubric
         parent = Category.objects.create(

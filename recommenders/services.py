@@ -233,6 +233,14 @@ def unit_endorse(*, actor, application: Application) -> Application:
                     code="quota",
                 )
         direct = _applies_directly(unit)
+        if not direct and unit.recommender_id is None:
+            raise BusinessRuleError(
+                _(
+                    "Your unit applies directly to the association, which has not confirmed it yet; ask the "
+                    "secretariat to confirm before endorsing."
+                ),
+                code="direct_unconfirmed",
+            )
         result = application_transition(
             application=locked,
             action=Action.UNIT_ENDORSE_DIRECT if direct else Action.UNIT_ENDORSE,
@@ -275,6 +283,8 @@ def unit_return(*, actor, application: Application, reason: str) -> Application:
         raise BusinessRuleError(_("Give the reason for returning the application."))
     _check_phase_open(application.edition, PhaseKind.UNIT_ENDORSEMENT)
     with transaction.atomic():
+        if Application.objects.select_for_update().get(pk=application.pk).status == Status.RETURNED_TO_GROUP:
+            return application  # a double click: returned already, no second mail
         result = application_transition(
             application=application,
             action=Action.UNIT_RETURN,

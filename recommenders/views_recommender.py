@@ -82,14 +82,21 @@ def _editions() -> list[Edition]:
     )
 
 
-def _default_edition(editions: list[Edition]) -> Edition | None:
-    """The edition whose recommendation phase is open now, else the newest."""
+def _default_edition(editions: list[Edition], recommender: Recommender) -> Edition | None:
+    """The edition the queue opens on: of those whose recommendation phase is open now, the one with most of the
+    organisation's applications; else the newest with any; else the newest."""
+    counts = dict(
+        Application.objects.filter(unit__recommender=recommender, status__in=selectors.RECOMMENDER_QUEUE_STATUSES)
+        .values_list("edition_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     now = timezone.now()
-    for edition in editions:
-        phase = edition.phase(PhaseKind.RECOMMENDATION)
-        if phase is not None and phase.is_open(now):
-            return edition
-    return editions[0] if editions else None
+    open_now = [e for e in editions if (p := e.phase(PhaseKind.RECOMMENDATION)) is not None and p.is_open(now)]
+    for candidates in (open_now, [e for e in editions if counts.get(e.pk)], editions):
+        if candidates:
+            return max(candidates, key=lambda e: (counts.get(e.pk, 0), -editions.index(e)))
+    return None
 
 
 def _deadline(edition: Edition | None) -> dict:
@@ -129,7 +136,7 @@ def recommender_queue(request, recommender_pk):
         edition = by_pk.get(int(data.get("edition", "")))
     except ValueError:
         edition = None
-    edition = edition or _default_edition(editions)
+    edition = edition or _default_edition(editions, recommender)
     if edition is not None:
         data["edition"] = str(edition.pk)
     categories = (
@@ -297,11 +304,13 @@ def recommender_decide(request, pk):
             opinion=form.cleaned_data["opinion"],
         )
     except BusinessRuleError as error:
+        # Shown on the same page with the opinion as typed (a quota refusal must not lose the text).
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("The application is recommended.") if recommend else _("The application is not recommended.")
-        )
+        context = _application_context(request, application, decision_form=form)
+        return render(request, "recommenders/recommender_application.html", context)
+    messages.success(
+        request, _("The application is recommended.") if recommend else _("The application is not recommended.")
+    )
     return redirect(_back_to(application))
 
 

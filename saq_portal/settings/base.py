@@ -184,8 +184,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions read from the cache (Redis outside the demo), written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

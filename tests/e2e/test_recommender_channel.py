@@ -181,6 +181,8 @@ def test_recommender_channel_end_to_end(page, new_page, live_server, story, tmp_
     expect(reviewer.locator(".alert-success")).to_contain_text("The application is recommended.")
     open_and_decide(fresh, "recommend")
     expect(reviewer.locator(".alert-danger")).to_have_text(re.compile(re.escape(QUOTA_MESSAGE)))
+    expect(reviewer.locator("[data-testid=decide-form] textarea")).to_have_value("经评审组评审，同意推荐。")
+    expect(reviewer.locator("[data-testid=decide-form] textarea")).to_have_value("经评审组评审，同意推荐。")
     screenshot(reviewer, "recommender-03-quota-refused")
     fresh.refresh_from_db()
     assert fresh.status == Status.ENDORSED

@@ -276,3 +276,16 @@ def test_generated_table_is_handed_in_with_the_documents_bytes(world):
     )
     assert HandIn.objects.filter(dossier=dossier).count() == 1
     assert world["evil"].__class__.objects.get(pk=world["evil"].pk).status == Status.RECOMMENDED
+
+
+def test_long_tables_stream_in_write_only_mode_with_the_same_layout(world, monkeypatch):
+    import recommenders.documents_recommender as tables
+
+    monkeypatch.setattr(tables, "WRITE_ONLY_ROWS", 0)  # as if the table were long
+    data = tables.recommendation_table_xlsx(tables.table_meta(world["dossier"]), recommendation_rows(world["dossier"]))
+    ws = load_workbook(io.BytesIO(data))["推荐表"]
+    assert [str(r) for r in ws.merged_cells.ranges] == ["A1:J1"]
+    assert ws.freeze_panes == "A3"
+    assert ws.column_dimensions["C"].width == 40
+    assert (ws["C3"].value, ws["C3"].data_type, ws["C3"].quotePrefix) == (EVIL_TITLE, "s", True)
+    assert (ws["H3"].value, ws["H3"].data_type) == (87.25, "n")

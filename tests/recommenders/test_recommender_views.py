@@ -18,7 +18,7 @@ from awards.enums import PhaseKind
 from recommenders import services
 from recommenders.enums import EndorsementLevel, HandInKind
 from recommenders.models import Dossier, Endorsement, Evaluation, HandIn
-from tests.factories import RecommenderFactory, UnitFactory, recommender_member, staff_user, unit_contact
+from tests.factories import RecommenderFactory, UnitFactory, UserFactory, recommender_member, staff_user, unit_contact
 from tests.factories.recommenders import (
     category_of,
     endorsed_application,
@@ -290,7 +290,9 @@ def test_the_third_recommendation_of_a_unit_shows_the_quota_message(edition, uni
     ]
     for application in apps[:2]:
         assert messages_of(decide(client, application, "recommend")) == ["The application is recommended."]
-    response = decide(client, apps[2], "recommend")
+    response = decide(client, apps[2], "recommend", "请推荐本成果。")
+    assert response.redirect_chain == []  # the same page, with the opinion as typed
+    assert response.context["decision_form"]["opinion"].value() == "请推荐本成果。"
     assert messages_of(response) == [
         "上海华瑞精密机械有限公司 already has 2 recommended application(s); at most 2 per unit."
     ]
@@ -522,3 +524,21 @@ def test_staff_dashboard_panel_links_to_the_overview_of_open_editions(edition):
     response = client_for(staff_user()).get(reverse("accounts:staff_dashboard"))
     assert "recommenders/_recommender_staff_panel.html" in response.context["dashboard_panels"]
     assert reverse("recommenders:staff_handins", args=[edition.pk]) in response.content.decode()
+
+
+def test_admin_shows_the_rows_read_only(edition, unit, member, application):
+    dossier = services.dossier_for(recommender=unit.recommender, edition=edition)
+    services.hand_in(
+        actor=member, dossier=dossier, kind=HandInKind.ACTIVITY_SUMMARY, data=pdf_bytes(), file_name="a.pdf"
+    )
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = client_for(admin)
+    for model in ("endorsement", "evaluation", "dossier"):
+        response = client.get(reverse(f"admin:recommenders_{model}_changelist"))
+        assert response.status_code == 200, model
+        assert client.get(reverse(f"admin:recommenders_{model}_add")).status_code == 403
+    page = client.get(reverse("admin:recommenders_dossier_change", args=[dossier.pk]))
+    assert page.status_code == 200
+    assert (
+        reverse("recommenders:recommender_handin_download", args=[dossier.hand_ins.get().pk]) in page.content.decode()
+    )
