@@ -88,7 +88,6 @@ def staff_panel(request, _organisation):
     return {
         "dashboard_panels": ["recommenders/_recommender_staff_panel.html"],
         "recommenders_handin_editions": [
-            {"edition": e, "dossiers": dossiers.get(e.pk, 0), "recommended": recommended.get(e.pk, 0)}
-            for e in editions
+            {"edition": e, "dossiers": dossiers.get(e.pk, 0), "recommended": recommended.get(e.pk, 0)} for e in editions
         ],
     }

@@ -9,9 +9,7 @@ urlpatterns = [
     path("recommender/application/<int:pk>/", views.recommender_application, name="recommender_application"),
     path("recommender/application/<int:pk>/score/", views.recommender_score, name="recommender_score"),
     path("recommender/application/<int:pk>/decide/", views.recommender_decide, name="recommender_decide"),
-    path(
-        "recommender/application/<int:pk>/reconsider/", views.recommender_reconsider, name="recommender_reconsider"
-    ),
+    path("recommender/application/<int:pk>/reconsider/", views.recommender_reconsider, name="recommender_reconsider"),
     path("recommender/application/<int:pk>/return/", views.recommender_return, name="recommender_return"),
     path(
         "recommender/<int:pk>/rank/<int:edition_pk>/<int:category_pk>/",
