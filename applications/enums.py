@@ -66,3 +66,14 @@ EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED_TO_GROUP})
 # States an application has once it reached its recommender (the recommender may see it).
 AT_OR_PAST_RECOMMENDER = frozenset({Status.ENDORSED, Status.RETURNED_TO_UNIT, Status.RECOMMENDED, Status.DECLINED})
 COUNTS_FOR_LIMITS = frozenset(set(Status) - {Status.DRAFT, Status.WITHDRAWN})
+
+
+# The audit actions applications writes, as people read them (every transition is "application.<action>").
+AUDIT_ACTIONS = {
+    **{f"application.{action.value}": action.label for action in Action},
+    "application.created": _("application created"),
+    "application.saved": _("draft saved"),
+    "application.attachment_uploaded": _("file uploaded"),
+    "application.co_applicants_saved": _("co-applicants saved"),
+    "application.deadline_extended": _("deadline extended"),
+}

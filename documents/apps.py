@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("Generated documents")
+
+    def ready(self):
+        from core.audit import register_labels
+
+        register_labels(
+            {
+                "document.requested": _("document requested"),
+                "document.built": _("document generated"),
+                "document.failed": _("document generation failed"),
+            }
+        )

@@ -13,6 +13,11 @@ class RecommendersConfig(AppConfig):
         from . import demo, documents_recommender, documents_unit, panels_recommender, panels_unit  # noqa: F401
 
         register(40, "recommenders", demo.seed)
+        from core.audit import register_labels
+
+        from .enums import AUDIT_ACTIONS
+
+        register_labels(AUDIT_ACTIONS)
         dashboards.register("unit", panels_unit.panel)
         dashboards.register("recommender", panels_recommender.panel)
         dashboards.register("staff", panels_recommender.staff_panel)

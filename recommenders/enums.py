@@ -34,3 +34,13 @@ HANDIN_UPLOAD_TYPES = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ],
 }
+
+
+# The audit actions recommenders writes, as people read them.
+AUDIT_ACTIONS = {
+    "application.self_evaluated": _("self-evaluation saved"),
+    "application.unit_scan_uploaded": _("stamped form uploaded"),
+    "application.recommender_scored": _("reviewer's scores saved"),
+    "dossier.statistics_saved": _("activity statistics saved"),
+    **{f"dossier.handed_in.{kind.value}": kind.label for kind in HandInKind},
+}
