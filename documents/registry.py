@@ -30,7 +30,8 @@ loads Django (web, Celery worker, management commands):
 A builder is pure: `build(obj, document) -> bytes` reads the owner (through selectors) and returns the file's
 bytes; it writes nothing. It receives the `Document` row so it can print the verification link (`public_id`).
 `version(obj) -> str` names the state of the owner the file reflects: a ready document whose `source_version`
-equals the owner's current version is not rebuilt. Kind names are `<app>.<what>`.
+equals the owner's current version is not rebuilt. Kind names are the glossary's document kinds
+(`application_form`, `scoring_opinion_form`, `recommendation_table_xlsx`, ...).
 """
 
 import contextlib

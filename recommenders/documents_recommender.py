@@ -27,11 +27,11 @@ from .enums import EndorsementLevel, HandInKind
 from .models import Dossier, Endorsement, Evaluation
 
 PERMISSION = "recommenders.view_dossier"
-RECOMMENDATION_TABLE_XLSX = "recommenders.recommendation_table_xlsx"
-RECOMMENDATION_TABLE_PDF = "recommenders.recommendation_table_pdf"
-REVIEW_SUMMARY_XLSX = "recommenders.review_summary_xlsx"
-REVIEW_SUMMARY_PDF = "recommenders.review_summary_pdf"
-ACTIVITY_STATISTICS_XLSX = "recommenders.activity_statistics_xlsx"
+RECOMMENDATION_TABLE_XLSX = "recommendation_table_xlsx"
+RECOMMENDATION_TABLE_PDF = "recommendation_table_pdf"
+REVIEW_SUMMARY_XLSX = "review_summary_xlsx"
+REVIEW_SUMMARY_PDF = "review_summary_pdf"
+ACTIVITY_STATISTICS_XLSX = "activity_statistics_xlsx"
 
 # openpyxl's write-only mode streams rows instead of keeping every cell object; measured by the bench, it pays
 # off only for long tables, so shorter ones keep the normal mode.

@@ -95,7 +95,7 @@ def clean_scores(rubric, raw: dict) -> tuple[dict, Decimal]:
 @transaction.atomic
 def self_evaluation_save(*, actor, application: Application, scores: dict, opinion: str) -> Evaluation:
     """The unit's self-evaluation (自评) and recommendation opinion. Editable until the unit decides."""
-    locked = Application.objects.select_for_update().select_related("edition").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("edition").get(pk=application.pk)
     if locked.status not in (Status.SUBMITTED, Status.RETURNED_TO_UNIT):
         raise BusinessRuleError(_("The unit has already decided on this application."), code="locked")
     _check_phase_open(locked.edition, PhaseKind.UNIT_ENDORSEMENT)
@@ -124,7 +124,9 @@ def recommender_evaluation_save(
     *, actor, application: Application, recommender: Recommender, scores: dict, comment: str = ""
 ) -> Evaluation:
     """One reviewer of the recommending organisation scores independently; one sheet per reviewer."""
-    locked = Application.objects.select_for_update().select_related("edition", "unit").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",)).select_related("edition", "unit").get(pk=application.pk)
+    )
     if locked.unit.recommender_id != recommender.pk:
         raise BusinessRuleError(_("This application is not under your organisation."))
     if locked.status not in (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED):
@@ -203,7 +205,7 @@ def unit_endorse(*, actor, application: Application) -> Application:
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=application.unit_id)
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("edition")
             .prefetch_related("endorsements", "evaluations", "edition__phases")
             .get(pk=application.pk)
@@ -390,7 +392,7 @@ def recommender_decide(
     with transaction.atomic():
         Recommender.objects.select_for_update().get(pk=recommender.pk)
         locked = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("edition", "unit", "category")
             .prefetch_related("edition__phases")
             .get(pk=application.pk)
@@ -471,7 +473,7 @@ def dossier_for(*, recommender: Recommender, edition) -> Dossier:
 @transaction.atomic
 def statistics_save(*, actor, dossier: Dossier, data: dict) -> Dossier:
     """The activity statistics (活动统计表), validated against the edition's fields."""
-    locked = Dossier.objects.select_for_update().select_related("edition").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("edition").get(pk=dossier.pk)
     _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
     clean, problems = {}, []
     for field in locked.edition.statistics_fields:
@@ -505,7 +507,7 @@ def statistics_save(*, actor, dossier: Dossier, data: dict) -> Dossier:
 def hand_in(*, actor, dossier: Dossier, kind: str, data: bytes, file_name: str, mime_type: str | None = None) -> HandIn:
     """Hand in one item of the dossier (an upload, or the portal's generated table). Replaceable until the
     recommendation deadline; handing in the same bytes again is a no-op."""
-    locked = Dossier.objects.select_for_update().select_related("edition").get(pk=dossier.pk)
+    locked = Dossier.objects.select_for_update(of=("self",)).select_related("edition").get(pk=dossier.pk)
     _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
     if kind in HANDIN_UPLOAD_TYPES:
         mime_type = validate_file(
