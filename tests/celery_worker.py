@@ -179,12 +179,13 @@ def celery_worker_process(_celery_worker_session, settings):
     from saq_portal.celery import app
 
     worker = _celery_worker_session
+    # Read the app's configuration before touching settings: Celery loads it lazily from them on first access.
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = worker.broker_url
     # Files the worker builds land in its MEDIA_ROOT; the test reads them from there.
     settings.MEDIA_ROOT = worker.media_root
 
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.task_always_eager = False
     app.conf.broker_url = worker.broker_url
     _reset_broker_connections(app)
