@@ -90,6 +90,60 @@ def make_rows(n: int):
     return staff
 
 
+def make_applications(n: int, staff):
+    """n submitted applications in one QC edition, spread over the bench units (bulk-created, numbered)."""
+    from accounts.models import QCGroup, Unit
+    from applications.enums import Status
+    from applications.models import Application
+    from awards.enums import ApplicantKind, ProgrammeKind
+    from awards.models import Edition, Programme
+    from awards.services import edition_create
+
+    programme, _ = Programme.objects.get_or_create(
+        code="qb",
+        defaults={
+            "name": "基准质量管理小组活动成果",
+            "kind": ProgrammeKind.QC_ACHIEVEMENT,
+            "applicant_kind": ApplicantKind.GROUP,
+        },
+    )
+    edition = Edition.objects.filter(programme=programme, year=2026).first() or edition_create(
+        actor=staff, programme=programme, year=2026
+    )
+    category = edition.categories.filter(parent=None).first()
+    have = Application.objects.filter(edition=edition).count()
+    units = list(Unit.objects.order_by("pk")[:500])
+    groups = {g.unit_id: g for g in QCGroup.objects.filter(unit__in=units)}
+    missing = [
+        QCGroup(unit=u, name="基准QC小组", founded_on="2020-01-01", leader=staff, status="approved")
+        for u in units
+        if u.pk not in groups
+    ]
+    QCGroup.objects.bulk_create(missing)
+    groups = {g.unit_id: g for g in QCGroup.objects.filter(unit__in=units)}
+    batch = []
+    for i in range(have, n):
+        unit = units[i % len(units)]
+        batch.append(
+            Application(
+                edition=edition,
+                category=category,
+                title=f"降低某型号产品装配不良率的研究 {i:05d}",
+                group=groups[unit.pk],
+                unit=unit,
+                created_by=staff,
+                status=Status.SUBMITTED,
+                number=f"QB-2026-{i + 1:05d}",
+            )
+        )
+        if len(batch) == 2000:
+            Application.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Application.objects.bulk_create(batch)
+    return edition
+
+
 def count_queries(client, url: str) -> list[str]:
     from django.db import connection
 
@@ -135,7 +189,15 @@ def main():
     client.force_login(staff)
     anonymous = Client()
 
-    pages = [("staff units list, page 3 (50 rows)", "/portal/staff/units/?page=3", "上海基准测试制造有限公司".encode())]
+    make_applications(args.rows, staff)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE applications_application")
+    pages = [
+        ("staff units list, page 3 (50 rows)", "/portal/staff/units/?page=3", "上海基准测试制造有限公司".encode()),
+        ("staff applications list, page 3 (50 rows)", "/applications/staff/?page=3", b"QB-2026-00101"),
+    ]
     floor_url = "/bench/floor/"
 
     print(f"rows in the table: {args.rows}; {args.rounds} rounds of {args.seconds:.0f} s per page (median shown)")

@@ -36,7 +36,7 @@ $py manage.py makemigrations --check --dry-run
 
 step "check --deploy (production settings, dummy environment)"
 secret=$($py -c 'import secrets; print(secrets.token_urlsafe(64))')
-env DJANGO_SETTINGS_MODULE=saq_portal.settings.production \
+env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=saq_portal.settings.production \
     SECRET_KEY="$secret" \
     ALLOWED_HOSTS=portal.example.org \
     DATABASE_URL="$DATABASE_URL" \
