@@ -199,8 +199,12 @@ def celery_worker_process(_celery_worker_session, settings):
 def _reset_broker_connections(app) -> None:
     # Celery caches its connection and producer pools per app; drop them so the next publish uses broker_url.
     # (The same reset Celery performs after a fork.)
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Even eager tasks take a producer from the pool (Celery 5.3+), and kombu keeps its pools in a global
+    # registry keyed by connection: closing one pool here would leave the closed pool there for later tests.
+    # `pools.reset()` closes them and empties the registry.
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
