@@ -7,7 +7,13 @@ from accounts.models import QCGroup, Unit
 from awards.models import AttachmentRequirement, Category, Edition
 from core.models import TimeStampedModel
 
-from .enums import LEVEL_OF_STATUS, Status
+from .enums import LEVEL_OF_STATUS, Action, Status
+
+# Timeline entries that are not transitions.
+EVENT_LABELS = {
+    "create": _("Created"),
+    "deadline_extended": _("Deadline extended for this application"),
+}
 
 
 class Application(TimeStampedModel):
@@ -85,6 +91,13 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """What happened, as people read it: the transition's name, or one of the other recorded events."""
+        if self.action in Action.values:
+            return str(Action(self.action).label)
+        return str(EVENT_LABELS.get(self.action, self.action))
 
     def get_from_status_display(self):
         return Status(self.from_status).label if self.from_status in Status.values else self.from_status

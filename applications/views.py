@@ -8,12 +8,11 @@ through `services`; a refused write (BusinessRuleError) is shown in its own word
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,14 +20,14 @@ from accounts import selectors as account_selectors
 from awards.enums import ApplicantKind
 from core import roles
 from core.exceptions import BusinessRuleError
-from core.files import TYPE_NAMES
+from core.files import TYPE_NAMES, stored_file_response
 from core.views import paginate
 from documents import registry
 from documents import selectors as document_selectors
 
 from . import selectors, services
 from .documents import APPLICATION_FORM
-from .enums import EDITABLE_STATUSES, Action, Status
+from .enums import EDITABLE_STATUSES, Status
 from .forms import (
     ApplicationCreateForm,
     ApplicationForm,
@@ -40,11 +39,6 @@ from .forms import (
     WithdrawForm,
     split_category,
 )
-
-EVENT_LABELS = {
-    "create": gettext_lazy("Created"),
-    "deadline_extended": gettext_lazy("Deadline extended for this application"),
-}
 
 
 def _application(request, pk, perm: str):
@@ -59,12 +53,6 @@ def _edition_open_for(kind: str, edition_id) -> tuple[list, object]:
     editions = selectors.open_editions_for(kind)
     chosen = next((e for e in editions if str(e.pk) == str(edition_id or "")), None)
     return editions, chosen
-
-
-def event_label(event) -> str:
-    if event.action in Action.values:
-        return Action(event.action).label
-    return str(EVENT_LABELS.get(event.action, event.action))
 
 
 def preview_context(application) -> dict:
@@ -163,8 +151,6 @@ def application_detail(request, pk):
     user = request.user
     can_change = user.has_perm("applications.change_application", application)
     events = list(application.events.select_related("actor"))
-    for event in events:
-        event.label = event_label(event)
     if application.status in EDITABLE_STATUSES:
         similar = services.similar_topics(application)
         problems = services.application_problems(application) if can_change else []
@@ -318,16 +304,7 @@ def attachment_download(request, pk, attachment_pk):
     attachment = next((a for a in application.attachments.all() if a.pk == attachment_pk), None)
     if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.mime_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment.file, filename=attachment.original_name, content_type=attachment.mime_type)
 
 
 # --- Co-applicants ----------------------------------------------------------------------------------------------

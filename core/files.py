@@ -81,3 +81,20 @@ def validate_file(*, data: bytes, allowed_types: list[str], max_mb: int, label: 
             _("The file seems damaged and cannot be opened. Export or scan it again."), code="corrupt"
         )
     return mime
+
+
+def stored_file_response(field_file, *, filename: str, content_type: str):
+    """A stored upload or generated file as a download: attachment, declared type, no sniffing, no caching.
+
+    Callers check permission first; a file missing from storage is a 404, not a 500.
+    """
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

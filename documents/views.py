@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from core.files import stored_file_response
 
 from . import registry, selectors
 from .rules import may_access_owner
@@ -36,13 +38,7 @@ def document_download(request, pk):
     document = _document_for_user(request.user, pk, "documents.download_document")
     if not document.is_ready:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=document.filename, content_type=document.mime_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(document.file, filename=document.filename, content_type=document.mime_type)
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from applications.models import Application
 from awards.enums import PhaseKind
 from awards.models import Category, Edition
 from core.exceptions import BusinessRuleError
+from core.files import stored_file_response
 from documents import registry
 from documents.selectors import documents_for_owner
 from documents.services import document_build_now
@@ -596,13 +597,7 @@ def recommender_handin_download(request, pk):
     hand_in = get_object_or_404(HandIn.objects.select_related("dossier"), pk=pk)
     if not request.user.has_perm("recommenders.view_dossier", hand_in.dossier):
         raise Http404
-    try:
-        handle = hand_in.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=hand_in.file_name, content_type=hand_in.mime_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(hand_in.file, filename=hand_in.file_name, content_type=hand_in.mime_type)
 
 
 # --- Staff ------------------------------------------------------------------------------------------------------

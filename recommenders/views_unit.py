@@ -10,21 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit
-from applications.enums import Action, Status
+from applications.enums import Status
 from applications.models import Application, Attachment
 from applications.selectors import LIST_RELATED, applications_visible_to
 from awards.enums import PhaseKind
 from awards.models import Edition, Phase
 from core import roles
 from core.exceptions import BusinessRuleError
+from core.files import stored_file_response
 from core.views import paginate
 from documents import registry
 from documents import selectors as document_selectors
@@ -45,10 +45,6 @@ from .forms_unit import (
 from .models import Endorsement, Evaluation
 
 QUEUE_PAGE_SIZE = 25
-EVENT_LABELS = {
-    "create": gettext_lazy("Created"),
-    "deadline_extended": gettext_lazy("Deadline extended for this application"),
-}
 
 
 # --- Scoped fetches ---------------------------------------------------------------------------------------------
@@ -152,12 +148,6 @@ def unit_queue(request, unit_pk):
 # --- Review page ------------------------------------------------------------------------------------------------
 
 
-def _event_label(event) -> str:
-    if event.action in Action.values:
-        return str(Action(event.action).label)
-    return str(EVENT_LABELS.get(event.action, event.action))
-
-
 def _answer_rows(application) -> list[dict]:
     attachments = {a.requirement.code: a for a in application.attachments.all()}
     return [
@@ -222,8 +212,6 @@ def _review_context(request, application, *, evaluation_form=None, return_form=N
     now = timezone.now()
     unit = application.unit
     events = list(application.events.all())
-    for event in events:
-        event.label = _event_label(event)
     return {
         "application": application,
         "unit": unit,
@@ -325,16 +313,9 @@ def unit_scan_download(request, pk):
     endorsement = Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()
     if endorsement is None or not endorsement.scan_sha256:
         raise Http404
-    try:
-        handle = endorsement.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=endorsement.scan_name or "scan", content_type=endorsement.scan_mime
+    return stored_file_response(
+        endorsement.scan, filename=endorsement.scan_name or "scan", content_type=endorsement.scan_mime
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _already(request, application, statuses, message) -> bool:
