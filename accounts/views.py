@@ -352,6 +352,7 @@ def staff_dashboard(request):
         },
     }
     context.update(extras_for("staff", request, None))
+    context["staff_section"] = "home"
     return render(request, "accounts/staff_dashboard.html", context)
 
 
@@ -369,7 +370,11 @@ def staff_units(request):
         if data["recommender"]:
             units = units.filter(recommender=data["recommender"])
     page = paginate(request, units.order_by("status", "name"))
-    return render(request, "accounts/staff_units.html", {"form": form, "page": page, "decision_form": DecisionForm()})
+    return render(
+        request,
+        "accounts/staff_units.html",
+        {"staff_section": "units", "form": form, "page": page, "decision_form": DecisionForm()},
+    )
 
 
 @require_POST
@@ -400,7 +405,11 @@ def staff_groups(request):
         if data["recommender"]:
             groups = groups.filter(unit__recommender=data["recommender"])
     page = paginate(request, groups.order_by("status", "name"))
-    return render(request, "accounts/staff_groups.html", {"form": form, "page": page, "decision_form": DecisionForm()})
+    return render(
+        request,
+        "accounts/staff_groups.html",
+        {"staff_section": "groups", "form": form, "page": page, "decision_form": DecisionForm()},
+    )
 
 
 @login_required
@@ -413,7 +422,11 @@ def staff_recommenders(request):
             recommenders = recommenders.filter(name__icontains=form.cleaned_data["q"])
         if form.cleaned_data["kind"]:
             recommenders = recommenders.filter(kind=form.cleaned_data["kind"])
-    return render(request, "accounts/staff_recommenders.html", {"form": form, "page": paginate(request, recommenders)})
+    return render(
+        request,
+        "accounts/staff_recommenders.html",
+        {"staff_section": "recommenders", "form": form, "page": paginate(request, recommenders)},
+    )
 
 
 @login_required
@@ -439,7 +452,7 @@ def staff_recommender_create(request):
                 request, _("“%(name)s” created; its contact has been invited by email.") % {"name": recommender}
             )
             return redirect("accounts:staff_recommenders")
-    return render(request, "accounts/staff_recommender_form.html", {"form": form})
+    return render(request, "accounts/staff_recommender_form.html", {"staff_section": "recommenders", "form": form})
 
 
 @require_POST
@@ -469,7 +482,11 @@ def staff_experts(request):
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
         experts = experts.filter(user__full_name__icontains=q) | experts.filter(organisation_name__icontains=q)
-    return render(request, "accounts/staff_experts.html", {"form": form, "page": paginate(request, experts)})
+    return render(
+        request,
+        "accounts/staff_experts.html",
+        {"staff_section": "experts", "form": form, "page": paginate(request, experts)},
+    )
 
 
 @login_required
@@ -493,7 +510,7 @@ def staff_expert_invite(request):
         else:
             messages.success(request, _("Expert %(name)s invited.") % {"name": data["full_name"]})
             return redirect("accounts:staff_experts")
-    return render(request, "accounts/staff_expert_form.html", {"form": form})
+    return render(request, "accounts/staff_expert_form.html", {"staff_section": "experts", "form": form})
 
 
 @login_required
@@ -504,7 +521,9 @@ def staff_users(request):
     users = selectors.staff_users(
         search=data.get("q", ""), role=data.get("role", ""), active=request.GET.get("active", "")
     )
-    return render(request, "accounts/staff_users.html", {"form": form, "page": paginate(request, users)})
+    return render(
+        request, "accounts/staff_users.html", {"staff_section": "users", "form": form, "page": paginate(request, users)}
+    )
 
 
 @login_required
@@ -535,7 +554,13 @@ def staff_user_detail(request, pk):
     return render(
         request,
         "accounts/staff_user_detail.html",
-        {"person": person, "memberships": memberships, "form": form, "audit": audit_for(person)[:50]},
+        {
+            "staff_section": "users",
+            "person": person,
+            "memberships": memberships,
+            "form": form,
+            "audit": audit_for(person)[:50],
+        },
     )
 
 
@@ -578,4 +603,6 @@ def staff_audit(request):
     q = request.GET.get("q", "").strip()
     if q:
         entries = entries.filter(action__icontains=q) | entries.filter(object_repr__icontains=q)
-    return render(request, "accounts/staff_audit.html", {"page": paginate(request, entries), "q": q})
+    return render(
+        request, "accounts/staff_audit.html", {"staff_section": "audit", "page": paginate(request, entries), "q": q}
+    )
