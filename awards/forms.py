@@ -8,13 +8,14 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import defaults
 from .enums import PhaseKind, QuestionKind
-from .models import AttachmentRequirement, Category, Edition, Phase, Question, Rubric, RubricItem
-from .services import EDITION_RULE_FIELDS
+from .models import AttachmentRequirement, Category, Edition, Phase, Programme, Question, Rubric, RubricItem
+from .services import EDITION_RULE_FIELDS, PROGRAMME_FIELDS
 
 # The file types staff may allow for an attachment, as (MIME type, label).
 FILE_TYPES = [
@@ -85,6 +86,52 @@ class LinesField(forms.CharField):
 
     def has_changed(self, initial, data):
         return list(initial or []) != self.to_python(data)
+
+
+# --- Programmes ----------------------------------------------------------------------------------------------------
+
+
+class ProgrammeForm(StyledFormMixin, forms.ModelForm):
+    """A programme's settings. The code is stored in capitals; `code_locked` says it can no longer change."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=10,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9]+$", _("Use letters and digits only, e.g. QC: the code starts numbers."))
+        ],
+        help_text=_("Prefix of application numbers, e.g. QC gives QC-2026-0001."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = list(PROGRAMME_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, code_locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if code_locked:
+            self.fields["code"].help_text = _(
+                "Fixed: editions of this programme already have applications, and their numbers start with it."
+            )
+        self.style_widgets()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-3"), Column("name", css_class="col-md-9")),
+            Row(Column("kind", css_class="col-md-6"), Column("applicant_kind", css_class="col-md-6")),
+            "description",
+            "is_active",
+        )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].upper()
+        taken = Programme.objects.filter(code__iexact=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Another programme already uses the code %(code)s.") % {"code": code})
+        return code
 
 
 # --- Creating an edition -------------------------------------------------------------------------------------------
@@ -427,3 +474,67 @@ AttachmentRequirementFormSet = _formset(Edition, AttachmentRequirement, Attachme
 CategoryFormSet = _formset(Edition, Category, CategoryForm, formset=BaseCategoryFormSet, extra=2, max_num=60)
 RubricFormSet = _formset(Edition, Rubric, RubricForm, extra=1, max_num=20)
 RubricItemFormSet = _formset(Rubric, RubricItem, RubricItemForm, extra=2, max_num=40)
+
+
+# --- Activity statistics (活动统计表) -------------------------------------------------------------------------------
+
+
+class StatisticsFieldForm(StyledFormMixin, forms.Form):
+    """One figure the recommenders report: its code (the key their figures are stored under), label and kind."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    label = forms.CharField(label=_("Label"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("int", _("Whole number")), ("decimal", _("Decimal"))], initial="int"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def field_dict(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("code", "label", "kind")}
+
+
+class BaseStatisticsFieldFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Delete")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+        if "ORDER" in form.fields:
+            form.fields["ORDER"].label = _("Order")
+            form.fields["ORDER"].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        filled = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        codes = [form.cleaned_data["code"] for form in filled]
+        repeated = sorted({code for code in codes if codes.count(code) > 1})
+        if repeated:
+            for form in filled:
+                if form.cleaned_data["code"] in repeated:
+                    form.add_error("code", _("This code is used by another row."))
+                    widget = form.fields["code"].widget
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            raise ValidationError(
+                _("Each code may be used only once: %(codes)s is repeated.") % {"codes": "、".join(repeated)}
+            )
+
+    def fields_list(self) -> list[dict]:
+        """The rows to keep, in the order given (rows without an order come last), as {code, label, kind}."""
+        return [form.field_dict() for form in self.ordered_forms]
+
+
+StatisticsFieldFormSet = forms.formset_factory(
+    StatisticsFieldForm,
+    formset=BaseStatisticsFieldFormSet,
+    extra=2,
+    max_num=40,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
+    can_order=True,
+)

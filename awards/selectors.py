@@ -116,3 +116,20 @@ def rubric_for_staff(pk) -> Rubric:
         ),
         pk=pk,
     )
+
+
+def programme_code_locked(programme: Programme) -> bool:
+    """Whether an edition of the programme has applications: their numbers carry the code, which is then fixed."""
+    # `applications` is the reverse name of applications.Application.edition (awards does not import that app).
+    return Edition.objects.filter(programme=programme, applications__isnull=False).exists()
+
+
+def edition_reported_statistics_codes(edition: Edition) -> set[str]:
+    """The codes of the activity-statistics fields for which a recommender has saved a figure in this edition."""
+    # `dossiers` is the reverse name of recommenders.Dossier.edition (awards does not import that app).
+    saved = edition.dossiers.exclude(statistics={}).values_list("statistics", flat=True)
+    return {code for statistics in saved for code in statistics or {}}
+
+
+def programme_for_editing(pk) -> Programme:
+    return get_object_or_404(Programme, pk=pk)

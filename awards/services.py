@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -11,8 +12,12 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
 
-from . import defaults
+from . import defaults, selectors
 from .models import AttachmentRequirement, Category, Edition, Phase, Programme, Question, Rubric, RubricItem
+
+PROGRAMME_FIELDS = ("code", "name", "kind", "applicant_kind", "description", "is_active")
+# The kinds of figure an activity-statistics field takes (recommenders.services.statistics_save checks them).
+STATISTICS_KINDS = ("int", "decimal")
 
 EDITION_RULE_FIELDS = (
     "title",
@@ -28,6 +33,63 @@ EDITION_RULE_FIELDS = (
     "recommend_per_unit_category",
     "recommender_total_quota",
 )
+
+
+def _programme_values(programme: Programme, data: dict) -> None:
+    for field in PROGRAMME_FIELDS:
+        if field in data:
+            setattr(programme, field, data[field])
+    # Application numbers are printed with the code in capitals (QC-2026-0001): store it that way, so that "qc"
+    # and "QC" can never be two programmes whose numbers collide.
+    programme.code = (programme.code or "").strip().upper()
+
+
+@transaction.atomic
+def programme_create(*, actor, data: dict) -> Programme:
+    """A new programme from `data` (the keys of PROGRAMME_FIELDS), validated by `full_clean`; audited.
+
+    Raises ValidationError for invalid data (a code already taken, an unknown kind)."""
+    programme = Programme()
+    _programme_values(programme, data)
+    programme.full_clean()
+    programme.save()
+    audit_record(actor=actor, obj=programme, action="programme.created", changes=created(programme, PROGRAMME_FIELDS))
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, actor, programme: Programme, data: dict) -> Programme:
+    """Change a programme's fields from `data` under a row lock; a no-op writes nothing.
+
+    The code is the prefix of the application numbers: once an edition of the programme has applications it
+    is fixed (BusinessRuleError, code "code_locked"). Raises ValidationError for invalid data."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    before = snapshot(programme, PROGRAMME_FIELDS)
+    _programme_values(programme, data)
+    # Numbers print the code in capitals, so only a change of letters (not of case) changes them.
+    if programme.code != before["code"].upper() and selectors.programme_code_locked(programme):
+        raise BusinessRuleError(
+            _(
+                "The code cannot be changed: editions of this programme already have applications, and their "
+                "numbers start with %(code)s."
+            )
+            % {"code": before["code"]},
+            code="code_locked",
+        )
+    kind_changed = (programme.kind, programme.applicant_kind) != (before["kind"], before["applicant_kind"])
+    if kind_changed and selectors.programme_code_locked(programme):
+        # Forms, co-applicants and who may apply follow the kind: existing applications would no longer fit.
+        raise BusinessRuleError(
+            _("The kind and who applies cannot be changed: editions of this programme already have applications."),
+            code="kind_locked",
+        )
+    changes = diff(before, programme)
+    if not changes:
+        return programme
+    programme.full_clean()
+    programme.save()
+    audit_record(actor=actor, obj=programme, action="programme.updated", changes=changes)
+    return programme
 
 
 def local_datetime(year, month, day, hour=0, minute=0) -> datetime.datetime:
@@ -251,3 +313,74 @@ def config_rows_save(*, actor, edition: Edition, formset, action: str) -> None:
         names.append(str(row))
     if names:
         audit_record(actor=actor, obj=edition, action=action, changes={"rows": [None, names]})
+
+
+def _statistics_field(raw: dict) -> dict:
+    field = {
+        "code": str(raw.get("code", "")).strip(),
+        "label": str(raw.get("label", "")).strip(),
+        "kind": str(raw.get("kind", "")).strip(),
+    }
+    validate_slug(field["code"])
+    if not field["label"]:
+        raise BusinessRuleError(_("Each field needs a label."), code="statistics_fields")
+    if field["kind"] not in STATISTICS_KINDS:
+        raise BusinessRuleError(
+            _("“%(label)s”: the kind must be a whole number or a decimal.") % {"label": field["label"]},
+            code="statistics_fields",
+        )
+    return field
+
+
+@transaction.atomic
+def edition_statistics_fields_save(*, actor, edition: Edition, fields: list[dict]) -> Edition:
+    """Replace the fields of the edition's activity statistics (活动统计表) with `fields`, in that order: a
+    list of {code, label, kind}, kind "int" or "decimal". Locks the edition; a no-op writes nothing; audited
+    with the fields added, removed or changed (old and new) and the order when it changed.
+
+    Recommenders' figures are stored under the codes, so a code for which a recommender has already reported a
+    figure cannot be removed (or renamed): BusinessRuleError, code "statistics_reported". Repeated codes are
+    refused too (code "statistics_fields"); ValidationError for a code that is not a slug."""
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    new = [_statistics_field(raw) for raw in fields]
+    codes = [field["code"] for field in new]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise BusinessRuleError(
+            _("Each code may be used only once: %(codes)s is repeated.") % {"codes": "、".join(repeated)},
+            code="statistics_fields",
+        )
+    old = list(edition.statistics_fields or [])
+    if new == old:
+        return edition
+    removed = {field["code"] for field in old} - set(codes)
+    reported = selectors.edition_reported_statistics_codes(edition) & removed
+    if reported:
+        labels = [f"“{field['label']}” ({field['code']})" for field in old if field["code"] in reported]
+        raise BusinessRuleError(
+            _(
+                "Not saved: recommending organisations have already reported figures for %(fields)s. Keep these "
+                "fields and their codes; you may still change their labels."
+            )
+            % {"fields": "、".join(labels)},
+            code="statistics_reported",
+        )
+    edition.statistics_fields = new
+    edition.full_clean()
+    edition.save(update_fields=["statistics_fields", "updated_at"])
+    audit_record(
+        actor=actor, obj=edition, action="edition.statistics_fields_changed", changes=_statistics_changes(old, new)
+    )
+    return edition
+
+
+def _statistics_changes(old: list[dict], new: list[dict]) -> dict:
+    """{code: [old "label (kind)" or None, new or None]} for each field added, removed or changed, and
+    {"(order)": [old codes, new codes]} when the fields kept changed places: readable in the audit log."""
+    before = {field["code"]: f"{field['label']} ({field['kind']})" for field in old}
+    after = {field["code"]: f"{field['label']} ({field['kind']})" for field in new}
+    codes = [*before, *(code for code in after if code not in before)]
+    changes = {code: [before.get(code), after.get(code)] for code in codes if before.get(code) != after.get(code)}
+    if [code for code in before if code in after] != [code for code in after if code in before]:
+        changes["(order)"] = [list(before), list(after)]
+    return changes

@@ -39,6 +39,38 @@ def programme_list(request):
 
 @login_required
 @manage_required
+def programme_create(request):
+    form = forms.ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = services.programme_create(actor=request.user, data=form.cleaned_data)
+        messages.success(
+            request, _("Programme “%(programme)s” created. Add its first edition.") % {"programme": programme}
+        )
+        return redirect("awards:programme_list")
+    return _render(request, "awards/programme_form.html", {"form": form, "programme": None})
+
+
+@login_required
+@manage_required
+def programme_edit(request, pk):
+    programme = selectors.programme_for_editing(pk)
+    name = programme.name  # for the heading: a bound form writes what was typed onto `programme`
+    code_locked = selectors.programme_code_locked(programme)
+    form = forms.ProgrammeForm(request.POST or None, instance=programme, code_locked=code_locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The form wrote its values onto `programme`: the service reads the stored row again under a lock.
+            programme = services.programme_update(actor=request.user, programme=programme, data=form.cleaned_data)
+        except BusinessRuleError as error:
+            form.add_error("code" if error.code == "code_locked" else None, error.message)
+        else:
+            messages.success(request, _("Programme “%(programme)s” saved.") % {"programme": programme})
+            return redirect("awards:programme_list")
+    return _render(request, "awards/programme_form.html", {"form": form, "programme": programme, "name": name})
+
+
+@login_required
+@manage_required
 def edition_list(request):
     status = request.GET.get("status", "")
     if status not in selectors.EditionStatus.values:
@@ -280,6 +312,33 @@ def rubric_items(request, pk):
         request,
         "awards/rubric_items.html",
         {"edition": edition, "rubric": rubric, "formset": formset, "tab": "rubrics"},
+    )
+
+
+@login_required
+@manage_required
+def edition_statistics(request, pk):
+    edition = selectors.edition_for_editing(pk)
+    formset = forms.StatisticsFieldFormSet(
+        request.POST or None, initial=edition.statistics_fields or [], prefix="statistics"
+    )
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.edition_statistics_fields_save(actor=request.user, edition=edition, fields=formset.fields_list())
+        except BusinessRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Activity statistics fields saved."))
+            return redirect(request.path)
+    return _render(
+        request,
+        "awards/edition_statistics.html",
+        {
+            "edition": edition,
+            "formset": formset,
+            "reported": selectors.edition_reported_statistics_codes(edition),
+            "tab": "statistics",
+        },
     )
 
 

@@ -24,8 +24,11 @@ def column(bound_field) -> str:
     return getattr(bound_field.form, "columns", {}).get(bound_field.name, "col-md-3")
 
 
-# The audit actions written on an edition (awards.services and the console's pages), as people read them.
+# The audit actions written on a programme or an edition (awards.services and the console's pages), as people
+# read them.
 AUDIT_ACTIONS = {
+    "programme.created": _("programme created"),
+    "programme.updated": _("programme changed"),
     "edition.created": _("created from the defaults"),
     "edition.copied": _("copied from an earlier edition"),
     "edition.updated": _("rules and quotas changed"),
@@ -35,4 +38,5 @@ AUDIT_ACTIONS = {
     "edition.categories_changed": _("categories changed"),
     "edition.rubrics_changed": _("rubrics changed"),
     "edition.rubric_items_changed": _("rubric items changed"),
+    "edition.statistics_fields_changed": _("activity statistics fields changed"),
 }
