@@ -4,6 +4,8 @@ Role values are the strings of `accounts.enums.Role`; core stays below accounts 
 """
 
 STAFF, RECOMMENDER, UNIT, GROUP, EXPERT = "staff", "recommender", "unit", "group", "expert"
+# Which role a person lands in first when they hold several: the organisation's work before expert reviewing.
+ROLE_ORDER = {STAFF: 0, RECOMMENDER: 1, UNIT: 2, GROUP: 3, EXPERT: 4}
 
 
 def memberships(user):
@@ -17,8 +19,9 @@ def memberships(user):
             .select_related(
                 "recommender", "unit", "unit__recommender", "group", "group__unit", "group__unit__recommender"
             )
-            .order_by("role", "id")
+            .order_by("id")
         )
+        cached.sort(key=lambda m: (ROLE_ORDER.get(m.role, len(ROLE_ORDER)), m.pk))
         user._memberships_cache = cached
     return cached
 

@@ -156,7 +156,8 @@ def test_demo_staff_is_django_admin(seeded):
     [
         ("staff@demo.saq.test", lambda: reverse("accounts:staff_dashboard")),
         ("group@demo.saq.test", lambda: reverse("accounts:group_dashboard", args=[_group_pk()])),
-        ("unit@demo.saq.test", lambda: reverse("accounts:expert_dashboard")),
+        # A unit contact who is also an expert lands on the unit's work first.
+        ("unit@demo.saq.test", lambda: reverse("accounts:unit_dashboard", args=[_demo_unit_pk()])),
         ("recommender@demo.saq.test", lambda: reverse("accounts:recommender_dashboard", args=[_pudong_pk()])),
         ("expert@demo.saq.test", lambda: reverse("accounts:expert_dashboard")),
     ],
@@ -202,6 +203,10 @@ def test_demo_seed_repairs_a_changed_demo_password(seeded):
 
 def _group_pk():
     return QCGroup.objects.get(leader__email="group@demo.saq.test").pk
+
+
+def _demo_unit_pk():
+    return QCGroup.objects.get(leader__email="group@demo.saq.test").unit_id
 
 
 def _pudong_pk():

@@ -18,28 +18,28 @@ def contact_and_expert(contact):
     return contact
 
 
-def test_dashboard_default_role_is_first_usable(contact_and_expert):
+def test_dashboard_default_role_is_first_usable(contact_and_expert, unit):
     response = client_for(contact_and_expert).get(reverse("accounts:dashboard"))
 
-    # Memberships are ordered by role name: "expert" before "unit".
-    assert response["Location"] == reverse("accounts:expert_dashboard")
+    # Organisation roles come before expert reviewing (core.roles.ROLE_ORDER).
+    assert response["Location"] == reverse("accounts:unit_dashboard", args=[unit.pk])
 
 
 def test_switch_role_changes_dashboard_redirect(contact_and_expert, unit):
     client = client_for(contact_and_expert)
-    unit_membership = Membership.objects.get(user=contact_and_expert, role=Role.UNIT)
-
-    response = client.post(reverse("accounts:switch_role"), {"membership": unit_membership.pk})
-
-    assert response["Location"] == reverse("accounts:unit_dashboard", args=[unit.pk])
-    assert client.session[SESSION_KEY] == unit_membership.pk
-    assert messages_of(response) == [f"You now act as Unit contact · {unit.name}."]
-    assert client.get(reverse("accounts:dashboard"))["Location"] == reverse("accounts:unit_dashboard", args=[unit.pk])
-
     expert_membership = Membership.objects.get(user=contact_and_expert, role=Role.EXPERT)
-    client.post(reverse("accounts:switch_role"), {"membership": expert_membership.pk})
 
+    response = client.post(reverse("accounts:switch_role"), {"membership": expert_membership.pk})
+
+    assert response["Location"] == reverse("accounts:expert_dashboard")
+    assert client.session[SESSION_KEY] == expert_membership.pk
+    assert messages_of(response) == ["You now act as Expert."]
     assert client.get(reverse("accounts:dashboard"))["Location"] == reverse("accounts:expert_dashboard")
+
+    unit_membership = Membership.objects.get(user=contact_and_expert, role=Role.UNIT)
+    client.post(reverse("accounts:switch_role"), {"membership": unit_membership.pk})
+
+    assert client.get(reverse("accounts:dashboard"))["Location"] == reverse("accounts:unit_dashboard", args=[unit.pk])
 
 
 def test_switch_role_to_membership_of_someone_else_is_forbidden(contact_and_expert):
@@ -77,7 +77,7 @@ def test_navbar_lists_usable_roles_only(contact_and_expert, unit):
 
     response = client_for(contact_and_expert).get(reverse("accounts:expert_dashboard"))
 
-    assert [str(m) for m in response.context["my_memberships"]] == ["Expert", f"Unit contact · {unit.name}"]
+    assert [str(m) for m in response.context["my_memberships"]] == [f"Unit contact · {unit.name}", "Expert"]
 
 
 def test_superuser_without_membership_lands_on_staff_console():
