@@ -1,6 +1,4 @@
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
 
 from tests.factories import (
     QCGroupFactory,
@@ -11,22 +9,7 @@ from tests.factories import (
     staff_user,
     unit_contact,
 )
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assert against the English message ids: these tests must not depend on the state of the catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
+from tests.helpers import client_for, messages_of  # noqa: F401  (re-exported to the tests)
 
 
 @pytest.fixture

@@ -1,26 +1,9 @@
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
 
 from tests.factories import staff_user, unit_contact
 from tests.factories.applications import draft_application, eligible_group
 from tests.factories.awards import open_edition
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assert against the English message ids, whatever the state of the catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
+from tests.helpers import client_for, messages_of  # noqa: F401  (re-exported to the tests)
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import pytest
-from django.test import Client
 
 from awards.enums import ProgrammeKind
 from tests.factories import (
@@ -12,18 +11,7 @@ from tests.factories import (
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import EditionFactory, ProgrammeFactory
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assert against the English message ids, whatever the state of the catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.helpers import client_for  # noqa: F401  (re-exported to the tests)
 
 
 @pytest.fixture

@@ -37,11 +37,6 @@ SCORES_A = {"topic": "14", "cause": "28", "measures": "18", "effect": "17", "rep
 SCORES_B = {"topic": "13", "cause": "26", "measures": "17", "effect": "16", "report": "4", "feature": "8.5"}  # 84.5
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def world():
     """One recommender, two units; an evil-titled application recommended with two sheets, one declined, one

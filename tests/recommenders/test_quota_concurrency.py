@@ -23,11 +23,6 @@ THREADS = 20
 QUOTA_MESSAGE = "上海华瑞精密机械有限公司 already has 2 recommended application(s); at most 2 per unit."
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_recommendations_accept_exactly_the_quota():
     assert connection.vendor == "postgresql"

@@ -22,11 +22,6 @@ from recommenders.models import Dossier, Endorsement, Evaluation, HandIn
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def seeded():
     out = io.StringIO()

@@ -22,11 +22,6 @@ from tests.factories.recommenders import category_of, default_scores, endorsed_a
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def edition():
     return qc_edition()

@@ -6,7 +6,6 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,25 +26,11 @@ from tests.factories.recommenders import (
     qc_edition,
     upload,
 )
+from tests.helpers import client_for, messages_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 SCORES = {"topic": "14", "cause": "28", "measures": "18", "effect": "17", "report": "4", "feature": "9"}  # 90
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def marked(response, name) -> list[str]:

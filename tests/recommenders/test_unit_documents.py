@@ -27,11 +27,6 @@ SCORES = {"topic": "12.5", "cause": "27", "measures": "18", "effect": "17.5", "r
 OPINION = "该成果针对磨削不良开展攻关，数据翔实，效果显著，同意推荐。"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def application():
     return submitted_application(edition=qc_edition(), unit=UnitFactory(name="上海华瑞精密机械有限公司"))

@@ -36,11 +36,6 @@ pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 PROBLEM_SOLVING = {"topic": "12.5", "cause": "27", "measures": "18", "effect": "17.5", "report": "4", "feature": "9"}
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def edition():
     return qc_edition()

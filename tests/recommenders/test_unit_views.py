@@ -4,9 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -30,25 +28,11 @@ from tests.factories.recommenders import (
     unit_endorsement,
     upload,
 )
+from tests.helpers import client_for, messages_of
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
 SCORES = {"topic": "12.5", "cause": "27", "measures": "18", "effect": "17.5", "report": "4", "feature": "9"}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def score_data(scores=SCORES, opinion="同意推荐。") -> dict:
