@@ -3,11 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Read-only: documents change only through documents.services (request, build)."""
 
     list_display = ("kind", "owner_type", "owner_id", "status", "filename", "size", "built_at", "updated_at")
@@ -23,12 +25,3 @@ class DocumentAdmin(admin.ModelAdmin):
         if not obj.file:
             return "-"
         return format_html('<a href="{}">{}</a>', reverse("documents:download", args=[obj.pk]), obj.file.name)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,21 +9,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin as BaseReadOnlyAdmin
+from core.admin import ReadOnlyInline
+
 from .models import Dossier, Endorsement, Evaluation, HandIn
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BaseReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name not in (self.exclude or ())]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Endorsement)
@@ -43,23 +37,15 @@ class EvaluationAdmin(ReadOnlyAdmin):
     list_select_related = ("application", "recommender", "reviewer")
 
 
-class HandInInline(admin.TabularInline):
+class HandInInline(ReadOnlyInline):
     model = HandIn
     fields = ("kind", "download", "sha256", "handed_in_by", "handed_in_at")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
     @admin.display(description=_("file"))
     def download(self, obj):
         url = reverse("recommenders:recommender_handin_download", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.file_name)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Dossier)
