@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 pytest_plugins = ["tests.celery_worker"]
@@ -7,6 +9,15 @@ pytest_plugins = ["tests.celery_worker"]
 def _media_root(settings, tmp_path):
     """Every test writes uploads and documents into its own directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace(settings):
+    """Every test sees an empty cache (rate-limit counters, cached pages) without flushing a shared Redis."""
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"}
+        for alias, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)
