@@ -57,5 +57,5 @@ VOLUME ["/data/media"]
 USER saq
 
 EXPOSE 8000
-CMD ["gunicorn", "saq_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", \
-     "--no-control-socket", "--access-logfile", "-"]
+# The one gunicorn configuration (workers, timeouts, request limits): gunicorn.conf.py.
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "saq_portal.wsgi"]

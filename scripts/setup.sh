@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent machine + project setup (Debian 12, run as root). A second run does nothing.
 #   scripts/setup.sh          system packages, .venv, front-end assets, message catalogues
-#   scripts/setup.sh --test   also the packages the test suite needs (PostgreSQL, Redis,
+#   scripts/setup.sh --test   also the test tools (requirements-dev.txt) and packages (PostgreSQL, Redis,
 #                             Chromium for Playwright, LibreOffice Calc for opening our .xlsx)
 set -euo pipefail
 SCRIPT_NAME=setup
@@ -32,11 +32,14 @@ if [[ ! -x .venv/bin/python ]]; then
     log "creating .venv with $(command -v python3) ($(python3 --version 2>&1))"
     python3 -m venv .venv
 fi
-req_hash=$(files_sha256 requirements.txt)
-req_stamp=.venv/.saq-requirements.sha256
+# The runtime packages for the demo; with --test also the test and lint tools (requirements-dev.txt).
+req_file=requirements.txt
+((with_test)) && req_file=requirements-dev.txt
+req_hash=$(files_sha256 requirements.txt "$req_file")
+req_stamp=.venv/.saq-requirements-$req_file.sha256
 if [[ ! -f $req_stamp || $(<"$req_stamp") != "$req_hash" ]]; then
-    log "pip install -r requirements.txt"
-    .venv/bin/python -m pip install --disable-pip-version-check --no-input -q -r requirements.txt
+    log "pip install -r $req_file"
+    .venv/bin/python -m pip install --disable-pip-version-check --no-input -q -r "$req_file"
     printf '%s\n' "$req_hash" >"$req_stamp"
 fi
 

@@ -19,7 +19,6 @@ bash scripts/services.sh
 export DJANGO_SETTINGS_MODULE=saq_portal.settings.test
 export DATABASE_URL=${DATABASE_URL:-postgres://saq:saq@127.0.0.1:5432/saq}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
-export DJANGO_ALLOW_ASYNC_UNSAFE=true # Playwright sync API + live_server (see design/stack.md)
 export CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
 export PYTHONDONTWRITEBYTECODE=1
 py=.venv/bin/python
@@ -36,12 +35,13 @@ $py manage.py makemigrations --check --dry-run
 
 step "check --deploy (production settings, dummy environment)"
 secret=$($py -c 'import secrets; print(secrets.token_urlsafe(64))')
-env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=saq_portal.settings.production \
+env DJANGO_SETTINGS_MODULE=saq_portal.settings.production \
     SECRET_KEY="$secret" \
     ALLOWED_HOSTS=portal.example.org \
     DATABASE_URL="$DATABASE_URL" \
     REDIS_URL="$REDIS_URL" \
     EMAIL_URL=smtp://localhost:25 \
+    PORTAL_BASE_URL=https://portal.example.org \
     $py manage.py check --deploy --fail-level WARNING
 
 step "pytest $*"
