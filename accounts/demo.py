@@ -577,7 +577,8 @@ def seed(*, stdout) -> list[tuple[str, str]]:
 
     wanted = [Membership(user=users[world.staff.email], role=Role.STAFF)]
     wanted += [
-        Membership(user=users[person.email], role=Role.RECOMMENDER, recommender=recommenders[name])
+        # Each organisation's contact decides for it; recommenders/demo.py adds a second member who only reviews.
+        Membership(user=users[person.email], role=Role.RECOMMENDER, recommender=recommenders[name], can_decide=True)
         for name, _, person in world.recommenders
     ]
     wanted += [

@@ -55,6 +55,10 @@ AUDIT_ACTIONS = {
     "membership.granted": _("role granted"),
     "membership.activated": _("role restored"),
     "membership.deactivated": _("role removed"),
+    "membership.decider_set": _("now decides for the recommending organisation"),
+    "membership.reviewer_set": _("now reviews only (scores) for the recommending organisation"),
     "user.activated": _("account reactivated"),
     "user.deactivated": _("account deactivated"),
+    "user.changed_in_admin": _("account changed in the Django admin"),
+    "user.created_in_admin": _("account created in the Django admin"),
 }

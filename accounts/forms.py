@@ -3,11 +3,12 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ApprovalStatus, RecommenderKind, Role
 from .models import GroupMember, QCGroup, Recommender, Unit, User
-from .validators import MOBILE_RE, validate_mobile
+from .validators import MOBILE_RE, validate_mobile, validate_plain_name
 
 
 class LoginForm(allauth_forms.LoginForm):
@@ -40,16 +41,48 @@ class SignupForm(allauth_forms.SignupForm):
 
     field_order = ["full_name", "email", "mobile", "password1", "password2"]
 
+    # Whether an address or number is registered is said only for an otherwise valid form, in one message for
+    # both, and sign-ups are rate-limited per address (ACCOUNT_RATE_LIMITS): no free probing.
+    TAKEN_MESSAGE = _(
+        "This email address or mobile number cannot be used for a new account. If you already have an account, "
+        "sign in or reset your password."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.identity_taken = False
+
+    def validate_unique_email(self, value):
+        try:
+            return super().validate_unique_email(value)
+        except ValidationError:
+            self.identity_taken = True
+            return value
+
     def clean_mobile(self):
         mobile = self.cleaned_data["mobile"].strip()
         if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(_("This mobile number is already registered; sign in instead."))
+            self.identity_taken = True
         return mobile
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.identity_taken and not self.errors and not self.account_already_exists:
+            # allauth hides a taken email itself (mails its owner) when verification is mandatory; a taken
+            # mobile number, or any conflict without mandatory verification, gets the one generic message.
+            raise ValidationError(self.TAKEN_MESSAGE, code="taken")
+        return cleaned_data
 
     def custom_signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.mobile = self.cleaned_data["mobile"]
         user.save(update_fields=["full_name", "mobile"])
+
+
+def refuse_control_characters(form, *field_names):
+    """Names become file names and certificates: refuse invisible bidi/control characters in them."""
+    for name in field_names:
+        form.fields[name].validators.append(validate_plain_name)
 
 
 class UnitForm(forms.ModelForm):
@@ -76,15 +109,30 @@ class UnitForm(forms.ModelForm):
         help_texts = {
             "name": _("The full legal name, exactly as on the business licence (certificates use it)."),
             "credit_code": _("18 characters, on the business licence."),
+            "contact_phone": _("A mobile number or a landline with its area code, e.g. 13812345678 or 021-62345678."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        refuse_control_characters(self, "name", "contact_name")
         self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean_credit_code(self):
-        return self.cleaned_data["credit_code"].strip().upper()
+        code = self.cleaned_data["credit_code"].strip().upper()
+        existing = Unit.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            # Name the unit (its name is public in the unit search) but none of its contact's details.
+            raise ValidationError(
+                _(
+                    "“%(unit)s” is already registered with this unified social credit code. If you lead a QC group "
+                    "there, register your group under it (search for its name): its contact approves new groups. "
+                    "To become the unit's contact yourself, ask the association's secretariat."
+                ),
+                code="unique",
+                params={"unit": existing.name},
+            )
+        return code
 
     def clean(self):
         data = super().clean()
@@ -106,6 +154,9 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The browser offers no later day; the model's validator refuses one whatever the browser sends.
+        self.fields["founded_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        refuse_control_characters(self, "name")
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -133,12 +184,16 @@ class GroupMemberForm(forms.ModelForm):
         model = GroupMember
         fields = ["name", "gender", "job_title", "role_in_group", "phone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self, "name")
+
 
 GroupMemberFormSet = forms.inlineformset_factory(
     QCGroup,
     GroupMember,
     form=GroupMemberForm,
-    extra=3,
+    extra=1,
     can_delete=True,
     max_num=30,
     validate_max=True,
@@ -163,6 +218,7 @@ class RecommenderForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_name"].required = True
+        refuse_control_characters(self, "name", "contact_name")
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -177,6 +233,7 @@ class ExpertInviteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        refuse_control_characters(self, "full_name", "organisation_name")
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -192,6 +249,14 @@ class GrantRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     recommender = forms.ModelChoiceField(
         label=_("Recommending organisation"), queryset=Recommender.objects.all(), required=False
+    )
+    can_decide = forms.BooleanField(
+        label=_("Decides for the organisation"),
+        required=False,
+        help_text=_(
+            "Recommends, declines, returns, ranks and hands in for the recommending organisation. Without it the "
+            "person reviews and scores only; the organisation's first member always decides."
+        ),
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.all(), required=False, widget=forms.TextInput, help_text=_("Unit id")

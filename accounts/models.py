@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TimeStampedModel
 
 from .enums import ApprovalStatus, RecommenderKind, Role
-from .validators import validate_credit_code, validate_mobile
+from .validators import validate_credit_code, validate_mobile, validate_not_future, validate_phone
 
 
 class UserManager(BaseUserManager):
@@ -60,6 +61,18 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.full_name
 
+    def has_perm(self, perm, obj=None):
+        """The portal's own permissions (rules.py of each app) decide for everyone, Django superusers included.
+
+        Django lets a superuser pass every permission check; for the portal's rules that would offer a superuser
+        (the demo's staff login) buttons for actions no service allows (editing a recommended application). A
+        superuser counts as staff there (`core.roles.is_staff`), no more. Django's own model permissions (the
+        admin) keep the superuser shortcut.
+        """
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
     def get_short_name(self):
         return self.full_name
 
@@ -70,7 +83,7 @@ class Recommender(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=RecommenderKind.choices)
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True, validators=[validate_phone])
     # Staff revoke a recommender that charges fees or misbehaves (seed 001): it keeps its data but acts no more.
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -92,7 +105,7 @@ class Unit(TimeStampedModel):
     )
     address = models.CharField(_("address"), max_length=200)
     contact_name = models.CharField(_("contact person"), max_length=60)
-    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, validators=[validate_phone])
     contact_email = models.EmailField(_("contact email"), blank=True)
     recommender = models.ForeignKey(
         Recommender,
@@ -142,7 +155,7 @@ class QCGroup(TimeStampedModel):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="groups", verbose_name=_("unit"))
     name = models.CharField(_("group name"), max_length=120)
     registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
-    founded_on = models.DateField(_("founded on"))
+    founded_on = models.DateField(_("founded on"), validators=[validate_not_future])
     description = models.TextField(_("introduction"), blank=True)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_groups", verbose_name=_("leader")
@@ -176,7 +189,7 @@ class GroupMember(models.Model):
     gender = models.CharField(_("gender"), max_length=1, blank=True, choices=[("M", _("male")), ("F", _("female"))])
     job_title = models.CharField(_("job title"), max_length=60, blank=True)
     role_in_group = models.CharField(_("role in the group"), max_length=60, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -235,6 +248,13 @@ class Membership(TimeStampedModel):
         verbose_name=_("QC group"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A recommending organisation's members all score; only its deciders recommend, decline, reconsider, return to
+    # the unit, rank and hand in for it. Staff set it when granting the role; every organisation keeps one decider.
+    can_decide = models.BooleanField(
+        _("decides for the organisation"),
+        default=False,
+        help_text=_("Recommends, declines, returns, ranks and hands in for the recommending organisation."),
+    )
 
     class Meta:
         verbose_name = _("role membership")

@@ -48,6 +48,19 @@ def approved_units_matching(term: str, limit: int = 20) -> list[Unit]:
     )
 
 
+def approved_units_search(term: str, limit: int = 20) -> tuple[list[Unit], int]:
+    """The first `limit` approved units matching `term` (as `approved_units_matching`) and how many match in all."""
+    term = (term or "").strip()
+    if len(term) < 2:
+        return [], 0
+    matching = Unit.objects.filter(status=ApprovalStatus.APPROVED).filter(
+        Q(name__icontains=term) | Q(credit_code__iexact=term)
+    )
+    units = list(matching.select_related("recommender").order_by("name")[:limit])
+    total = len(units) if len(units) < limit else matching.count()
+    return units, total
+
+
 def unit_groups(unit: Unit) -> QuerySet[QCGroup]:
     return unit.groups.select_related("leader").annotate(member_count=Count("members")).order_by("status", "name")
 
@@ -92,3 +105,24 @@ def staff_recommenders() -> QuerySet[Recommender]:
         unit_count=Count("units", distinct=True),
         contact_count=Count("memberships", filter=Q(memberships__role=Role.RECOMMENDER), distinct=True),
     ).order_by("kind", "name")
+
+
+# What the unit's history shows of its QC groups: their registration and every approval decision on them.
+UNIT_GROUP_ACTIONS = ("group.registered", *(f"group.{status}" for status in ApprovalStatus.values))
+
+
+def unit_activity(unit: Unit, *, limit: int = 20):
+    """The unit's history (操作记录), newest first: what was done to the unit itself, and the registration and
+    approval decisions of its QC groups (audited on the group, so also found through the unit as their owner)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from core.models import AuditEntry
+
+    group_ids = QCGroup.objects.filter(unit=unit).annotate(key=Cast("pk", CharField())).values("key")
+    own = Q(content_type=ContentType.objects.get_for_model(Unit), object_id=str(unit.pk))
+    groups = Q(
+        content_type=ContentType.objects.get_for_model(QCGroup), object_id__in=group_ids, action__in=UNIT_GROUP_ACTIONS
+    )
+    return list(AuditEntry.objects.filter(own | groups).select_related("actor", "content_type")[:limit])

@@ -302,24 +302,40 @@ def membership_grant(
     recommender: Recommender | None = None,
     unit: Unit | None = None,
     group: QCGroup | None = None,
+    can_decide: bool | None = None,
 ) -> Membership:
-    """Give a person (found by email, or created and invited) a role. Idempotent for an existing role."""
+    """Give a person (found by email, or created and invited) a role. Idempotent for an existing role.
+
+    For a recommending organisation, `can_decide` says whether the person decides for it (recommends, declines,
+    returns, ranks, hands in) or only reviews and scores. Left as None, the person decides when the organisation has
+    no active decider yet (its first member, the contact staff invite), and reviews otherwise.
+    """
     user, _created = _user_for_invitation(email=email, full_name=full_name, mobile=mobile)
+    if role == Role.RECOMMENDER:
+        Recommender.objects.select_for_update().get(pk=recommender.pk)  # one decider check at a time
+        has_decider = (
+            Membership.objects.filter(role=Role.RECOMMENDER, recommender=recommender, is_active=True, can_decide=True)
+            .exclude(user=user)
+            .exists()
+        )
+        decides = bool(can_decide) or not has_decider
+    else:
+        decides = False
     membership, created = Membership.objects.get_or_create(
-        user=user, role=role, recommender=recommender, unit=unit, group=group
+        user=user, role=role, recommender=recommender, unit=unit, group=group, defaults={"can_decide": decides}
     )
     if not created and membership.is_active:
+        if role == Role.RECOMMENDER and can_decide is not None and membership.can_decide != can_decide:
+            return membership_set_decider(actor=actor, membership=membership, can_decide=can_decide)
         return membership
-    if not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active", "updated_at"])
+    if not membership.is_active or membership.can_decide != decides:
+        membership.is_active, membership.can_decide = True, decides
+        membership.save(update_fields=["is_active", "can_decide", "updated_at"])
     roles.forget_memberships(user)
-    audit_record(
-        actor=actor,
-        obj=user,
-        action="membership.granted",
-        changes={"role": [None, role], "organisation": [None, str(membership.organisation or "")]},
-    )
+    changes = {"role": [None, role], "organisation": [None, str(membership.organisation or "")]}
+    if role == Role.RECOMMENDER:
+        changes["can_decide"] = [None, decides]
+    audit_record(actor=actor, obj=user, action="membership.granted", changes=changes)
     _invite(user=user, role_label=str(membership))
     return membership
 
@@ -331,6 +347,12 @@ def membership_set_active(*, actor: User, membership: Membership, is_active: boo
         return membership
     if not is_active and membership.role == Role.STAFF and membership.user_id == actor.pk:
         raise BusinessRuleError(_("You cannot remove your own staff role."))
+    if not is_active and membership.can_decide and _is_last_decider(membership):
+        others = Membership.objects.filter(
+            role=Role.RECOMMENDER, recommender_id=membership.recommender_id, is_active=True
+        ).exclude(pk=membership.pk)
+        if others.exists():
+            raise BusinessRuleError(_last_decider_message())
     membership.is_active = is_active
     membership.save(update_fields=["is_active", "updated_at"])
     audit_record(
@@ -338,6 +360,49 @@ def membership_set_active(*, actor: User, membership: Membership, is_active: boo
         obj=membership.user,
         action="membership.activated" if is_active else "membership.deactivated",
         changes={"membership": str(membership), "is_active": [not is_active, is_active]},
+    )
+    return membership
+
+
+def _last_decider_message() -> str:
+    return _(
+        "This person is the only member who decides for the recommending organisation; let another member decide first."
+    )
+
+
+def _is_last_decider(membership: Membership) -> bool:
+    """Whether `membership` is its recommending organisation's only active decider (call under the lock)."""
+    return not (
+        Membership.objects.filter(
+            role=Role.RECOMMENDER, recommender_id=membership.recommender_id, is_active=True, can_decide=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_set_decider(*, actor: User, membership: Membership, can_decide: bool) -> Membership:
+    """Staff let a member of a recommending organisation decide for it, or make them a reviewer who only scores.
+    An organisation keeps at least one active decider."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user", "recommender").get(pk=membership.pk)
+    )
+    if membership.role != Role.RECOMMENDER:
+        raise BusinessRuleError(_("Only members of a recommending organisation decide or review for it."))
+    Recommender.objects.select_for_update().get(pk=membership.recommender_id)
+    if membership.can_decide == can_decide:
+        return membership
+    if not can_decide and membership.is_active and _is_last_decider(membership):
+        raise BusinessRuleError(_last_decider_message())
+    membership.can_decide = can_decide
+    membership.save(update_fields=["can_decide", "updated_at"])
+    roles.forget_memberships(membership.user)
+    audit_record(
+        actor=actor,
+        obj=membership.user,
+        action="membership.decider_set" if can_decide else "membership.reviewer_set",
+        changes={"membership": str(membership), "can_decide": [not can_decide, can_decide]},
     )
     return membership
 

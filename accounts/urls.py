@@ -32,5 +32,6 @@ urlpatterns = [
     path("staff/users/<int:pk>/", views.staff_user_detail, name="staff_user_detail"),
     path("staff/users/<int:pk>/active/", views.staff_user_active, name="staff_user_active"),
     path("staff/memberships/<int:pk>/active/", views.staff_membership_active, name="staff_membership_active"),
+    path("staff/memberships/<int:pk>/decider/", views.staff_membership_decider, name="staff_membership_decider"),
     path("staff/audit/", views.staff_audit, name="staff_audit"),
 ]

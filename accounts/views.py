@@ -157,8 +157,12 @@ def register_group(request):
 @require_GET
 @login_required
 def unit_search(request):
-    units = selectors.approved_units_matching(request.GET.get("q", ""))
-    return render(request, "accounts/_unit_search_results.html", {"units": units, "q": request.GET.get("q", "")})
+    units, total = selectors.approved_units_search(request.GET.get("q", ""))
+    return render(
+        request,
+        "accounts/_unit_search_results.html",
+        {"units": units, "total": total, "more": total - len(units), "q": request.GET.get("q", "")},
+    )
 
 
 class GroupDashboardView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -188,6 +192,14 @@ def group_members(request, pk):
     group = selectors.group_for(request.user, pk)
     if not request.user.has_perm("accounts.change_group", group):
         raise PermissionDenied
+    if request.method == "POST" and request.POST.get("add_row"):
+        # "Add a member" without JavaScript: the same rows as typed, plus one empty row; nothing is saved yet.
+        data = request.POST.copy()
+        raw_total = data.get("members-TOTAL_FORMS", "")
+        total = int(raw_total) if raw_total.isdigit() else 0
+        data["members-TOTAL_FORMS"] = str(min(total + 1, GroupMemberFormSet.max_num))
+        formset = GroupMemberFormSet(data, instance=group, prefix="members")
+        return render(request, "accounts/group_members.html", {"group": group, "formset": formset})
     formset = GroupMemberFormSet(request.POST or None, instance=group, prefix="members")
     if request.method == "POST" and formset.is_valid():
         services.group_members_save(actor=request.user, group=group, formset=formset)
@@ -211,7 +223,7 @@ class UnitDashboardView(LoginRequiredMixin, PermissionRequiredMixin, View):
         context = {
             "unit": unit,
             "groups": selectors.unit_groups(unit),
-            "audit": audit_for(unit)[:20],
+            "audit": selectors.unit_activity(unit),
             "decision_form": DecisionForm(),
         }
         context.update(extras_for("unit", request, unit))
@@ -542,6 +554,7 @@ def staff_user_detail(request, pk):
                 role=data["role"],
                 recommender=data.get("recommender") if data["role"] == Role.RECOMMENDER else None,
                 unit=data.get("unit") if data["role"] == Role.UNIT else None,
+                can_decide=(data.get("can_decide") or None) if data["role"] == Role.RECOMMENDER else None,
             )
             if data["role"] == Role.EXPERT:
                 Expert.objects.get_or_create(user=person, defaults={"organisation_name": "-"})
@@ -586,6 +599,23 @@ def staff_membership_active(request, pk):
     try:
         services.membership_set_active(
             actor=request.user, membership=membership, is_active=request.POST.get("active") == "1"
+        )
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("accounts:staff_user_detail", pk=membership.user_id)
+
+
+@require_POST
+@login_required
+@staff_required
+def staff_membership_decider(request, pk):
+    """Staff let a recommending organisation's member decide for it, or make them a reviewer (scores only)."""
+    membership = get_object_or_404(Membership, pk=pk)
+    try:
+        services.membership_set_decider(
+            actor=request.user, membership=membership, can_decide=request.POST.get("can_decide") == "1"
         )
     except BusinessRuleError as error:
         messages.error(request, error.message)

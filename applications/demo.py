@@ -129,7 +129,7 @@ def _answers(edition: Edition, title: str, *, complete: bool) -> dict:
     return answers
 
 
-def _upload_all(application: Application, actor) -> None:
+def _upload_all(application: Application, actor, now=None) -> None:
     for requirement in application.edition.attachment_requirements.filter(required=True):
         if "application/pdf" in requirement.allowed_types and requirement.code != "stamped_form":
             data, name = pdf_bytes(f"{application.title} 成果报告"), f"{application.title}-成果报告.pdf"
@@ -142,6 +142,7 @@ def _upload_all(application: Application, actor) -> None:
             application=application,
             requirement=requirement,
             uploaded_file=SimpleUploadedFile(name, data),
+            now=now,
         )
 
 
@@ -203,7 +204,7 @@ def _past_application(edition: Edition, group: QCGroup, staff) -> tuple[Applicat
     ApplicationEvent.objects.create(
         application=application, action="create", to_status=Status.DRAFT, actor=group.leader
     )
-    _upload_all(application, group.leader)
+    _upload_all(application, group.leader, now=submitted_at)  # within last year's window, as it was
     application = services.application_submit(actor=group.leader, application=application, now=submitted_at)
     contact = group.unit.memberships.filter(role="unit", is_active=True).select_related("user").first()
     application = services.application_transition(

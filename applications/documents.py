@@ -20,6 +20,7 @@ from documents.pdf import render_pdf, verification_context
 
 from .enums import Status
 from .models import Application, Attachment
+from .selectors import applications_visible_to
 
 APPLICATION_FORM = "application_form"
 TEMPLATE = "applications/application_form_pdf.html"
@@ -151,5 +152,6 @@ registry.register(
     filename=application_form_filename,
     mime_type=registry.PDF,
     permission="applications.view_application",
+    scope=applications_visible_to,
     version=application_form_version,
 )

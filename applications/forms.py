@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import ApprovalStatus
 from accounts.models import Unit
+from accounts.validators import validate_phone
 from awards.enums import QuestionKind
 from awards.models import AttachmentRequirement, Category, Edition
 
+from .answers import answers_errors, max_length_of, normalise_text
 from .enums import Status
 from .models import CoApplicant
 
@@ -134,27 +136,44 @@ def question_field_name(code: str) -> str:
 
 
 def _label(question):
-    """The question, marked when an answer is needed before submission (drafts never require one)."""
+    """The question in the page's language, marked when an answer is needed before submission (drafts never
+    require one)."""
+    label = question.localized("label")
     if question.required:
-        return format_html('{} <span class="text-danger" title="{}">*</span>', question.label, _("needed to submit"))
-    return question.label
+        return format_html('{} <span class="text-danger" title="{}">*</span>', label, _("needed to submit"))
+    return label
+
+
+def _text_attrs(question) -> dict:
+    """The limit for the live character counter (static/js/char-counter.js). No `maxlength`: the browser would cut
+    pasted text silently; the server refuses a text that is too long with a message and keeps it on screen."""
+    limit = max_length_of(question)
+    return {"data-max-length": limit} if limit else {}
 
 
 def _field_for(question) -> forms.Field | None:
-    common = {"label": _label(question), "help_text": question.help_text, "required": False}
+    common = {"label": _label(question), "help_text": question.localized("help_text"), "required": False}
     kind = question.kind
+    # Lengths, ranges and dates are checked by `answers.answers_errors` (in `ApplicationForm.clean`), the same
+    # rules as at submission.
     if kind == QuestionKind.TEXT:
-        return forms.CharField(max_length=question.max_length or 200, **common)
+        return forms.CharField(widget=forms.TextInput(attrs=_text_attrs(question)), **common)
+    if kind == QuestionKind.PHONE:
+        attrs = {"type": "tel", "inputmode": "tel", "autocomplete": "tel", **_text_attrs(question)}
+        return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
     if kind == QuestionKind.LONG_TEXT:
-        return forms.CharField(
-            max_length=question.max_length, widget=forms.Textarea(attrs={"rows": 6}), strip=False, **common
-        )
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 6, **_text_attrs(question)}), strip=False, **common)
     if kind == QuestionKind.NUMBER:
-        return forms.DecimalField(max_digits=16, decimal_places=2, **common)
+        attrs = {"step": "any"}
+        if question.min_value is not None:
+            attrs["min"] = question.min_value
+        if question.max_value is not None:
+            attrs["max"] = question.max_value
+        return forms.DecimalField(max_digits=16, decimal_places=2, widget=forms.NumberInput(attrs=attrs), **common)
     if kind == QuestionKind.DATE:
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
     if kind == QuestionKind.CHOICE:
-        return forms.ChoiceField(choices=[("", "---------")] + [(c, c) for c in question.choices or []], **common)
+        return forms.ChoiceField(choices=[("", "---------"), *question.choice_labels()], **common)
     if kind == QuestionKind.MEMBER_TABLE:
         return MemberTableField(**common)
     return None  # FILE questions are answered by the attachment of the same code (attachments page)
@@ -179,7 +198,9 @@ def _to_answer(question, value):
         return value.isoformat() if value else None
     if question.kind == QuestionKind.MEMBER_TABLE:
         return value or []
-    return value or ""
+    if question.kind == QuestionKind.LONG_TEXT:
+        return normalise_text(value or "")
+    return (value or "").strip() if question.kind == QuestionKind.PHONE else value or ""
 
 
 class ApplicationForm(_CategoryMixin, forms.Form):
@@ -234,6 +255,17 @@ class ApplicationForm(_CategoryMixin, forms.Form):
             rows.append(row)
         return rows
 
+    def clean(self):
+        """The questions' constraints (lengths, ranges, dates, phones), with each message next to its field."""
+        data = super().clean()
+        answers = {**(self.application.answers or {}), **self.answers()}
+        for code, errors in answers_errors(self.questions, answers).items():
+            name = question_field_name(code)
+            if name in self.fields and name not in self.errors:
+                for error in errors:
+                    self.add_error(name, error)
+        return data
+
     def category_pair(self) -> tuple[Category, Category | None]:
         return split_category(self.cleaned_data["category"])
 
@@ -270,6 +302,7 @@ class CoApplicantForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["contact_phone"].validators.append(validate_phone)
         if self.instance.pk and self.instance.unit_id:
             self.fields["unit_credit_code"].initial = self.instance.unit.credit_code
 

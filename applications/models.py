@@ -45,6 +45,9 @@ class Application(TimeStampedModel):
     number = models.CharField(_("application number"), max_length=30, null=True, blank=True, unique=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Set by the first submission and never cleared: the unit and everyone above the applicant see an application
+    # only once it was submitted (a draft withdrawn before submission stays the applicant's own).
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     deadline_extended_until = models.DateTimeField(_("deadline extended until"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     similar_topics = models.JSONField(_("similar earlier topics"), default=list, blank=True)

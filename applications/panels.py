@@ -24,12 +24,13 @@ def _with_deadlines(applications) -> list:
     return rows
 
 
-def _open_editions(kind: str, taken_edition_ids: set[int]) -> list:
+def _open_editions(kind: str, taken_edition_ids: set[int], group=None) -> list:
     editions = selectors.open_editions_for(kind)
     for edition in editions:
         edition.deadline_passed = False
         edition.deadline = edition.application_phase.ends_at if edition.application_phase else None
         edition.already_applied = edition.pk in taken_edition_ids
+        edition.not_eligible = services.group_registration_problem(edition, group) if group is not None else ""
     return editions
 
 
@@ -48,7 +49,7 @@ def group_panel(request, group):
         "applications_group": group,
         "applications_list": applications,
         "applications_may_apply": is_leader and selectors.group_may_apply(group),
-        "applications_open_editions": _open_editions(ApplicantKind.GROUP, taken) if is_leader else [],
+        "applications_open_editions": _open_editions(ApplicantKind.GROUP, taken, group) if is_leader else [],
     }
 
 

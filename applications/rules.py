@@ -6,6 +6,7 @@ from accounts.rules import is_staff_member
 from core import roles
 
 from .enums import AT_OR_PAST_RECOMMENDER, EDITABLE_STATUSES, Status
+from .services import application_open_for_changes
 
 
 @rules.predicate
@@ -24,8 +25,10 @@ def is_unit_contact(user, application):
 
 
 @rules.predicate
-def is_submitted_to_unit(user, application):
-    return application is not None and application.status != Status.DRAFT
+def was_submitted(user, application):
+    """Submitted at least once: only then does anyone above the applicant (the unit first) see it. A draft
+    withdrawn before its first submission never was."""
+    return application is not None and application.first_submitted_at is not None
 
 
 @rules.predicate
@@ -44,20 +47,28 @@ def is_editable(user, application):
 
 
 @rules.predicate
+def is_open_for_changes(user, application):
+    """Before the application's deadline (the window's end or its extension): afterwards it is read-only."""
+    return application is not None and application_open_for_changes(application)
+
+
+@rules.predicate
 def is_withdrawable(user, application):
     return application is not None and application.status in {Status.DRAFT, Status.SUBMITTED, Status.RETURNED_TO_GROUP}
 
 
 can_view = (
-    is_staff_member
-    | is_applicant
-    | (is_unit_contact & is_submitted_to_unit)
-    | (is_recommender & has_reached_recommender)
+    is_staff_member | is_applicant | (is_unit_contact & was_submitted) | (is_recommender & has_reached_recommender)
 )
 
 rules.add_perm("applications.view_application", can_view)
-rules.add_perm("applications.change_application", is_applicant & is_editable)
+rules.add_perm("applications.change_application", is_applicant & is_editable & is_open_for_changes)
+# The applicant holds an application they could change but for the deadline: the pages that change it answer them
+# (a late save or upload is refused by the service in its own words, with the typed input kept), and the submit
+# page says the window closed.
+rules.add_perm("applications.hold_application", is_applicant & is_editable)
 rules.add_perm("applications.submit_application", is_applicant & is_editable)
 rules.add_perm("applications.withdraw_application", is_applicant & is_withdrawable)
-rules.add_perm("applications.extend_deadline", is_staff_member)
+# An extension gives the applicant time to change and submit: only for a draft or an application returned to them.
+rules.add_perm("applications.extend_deadline", is_staff_member & is_editable)
 rules.add_perm("applications.view_all_applications", is_staff_member)

@@ -23,7 +23,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
     return qs.filter(
         Q(group_id__in=roles.group_ids(user))
         | Q(group__isnull=True, unit_id__in=roles.unit_ids(user))
-        | (Q(unit_id__in=roles.unit_ids(user)) & ~Q(status=Status.DRAFT))
+        | Q(unit_id__in=roles.unit_ids(user), first_submitted_at__isnull=False)
         | Q(unit__recommender_id__in=roles.recommender_ids(user), status__in=AT_OR_PAST_RECOMMENDER)
     )
 
@@ -119,7 +119,9 @@ STAFF_LIST_FIELDS = (
     "deadline_extended_until",
     "edition_id",
     "category__name",
+    "category__name_en",
     "subtype__name",
+    "subtype__name_en",
     "group__name",
     "unit__name",
     "unit__recommender__name",

@@ -10,15 +10,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import ApprovalStatus, Role
-from accounts.models import Membership
+from accounts.enums import ApprovalStatus
+from accounts.models import QCGroup, Unit
 from awards.enums import ProgrammeKind, QuestionKind
 from awards.models import AttachmentRequirement, Category, Edition
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
-from core.files import sniff_content_type, validate_file  # noqa: F401  (sniff_content_type re-exported)
-from core.mail import mail_after_commit
+from core.files import clean_filename, sniff_content_type, validate_file  # noqa: F401  (sniff re-exported)
 
+from .answers import answers_errors
 from .enums import COUNTS_FOR_LIMITS, EDITABLE_STATUSES, TRANSITIONS, Action, Status
 from .models import Application, ApplicationEvent, Attachment, NumberSequence
 
@@ -85,6 +85,21 @@ def _check_category(edition: Edition, category: Category, subtype: Category | No
 
 
 @transaction.atomic
+def group_registration_problem(edition: Edition, group) -> str:
+    """Why `group` may not apply to `edition` because of when it registered ("" when it may).
+
+    An edition with `group_registered_before_window` admits only groups registered before its application window
+    opened: a group registered later is told so on its dashboard and on the create page, and cannot start a draft.
+    """
+    phase = edition.application_phase
+    if edition.group_registered_before_window and phase and group.created_at >= phase.starts_at:
+        return _(
+            "The QC group was registered after the application window opened on %(date)s; "
+            "this edition admits only groups registered before."
+        ) % {"date": f"{timezone.localtime(phase.starts_at):%Y-%m-%d}"}
+    return ""
+
+
 def application_create(
     *, actor, edition: Edition, category: Category, title: str, subtype: Category | None = None, group=None, unit=None
 ) -> Application:
@@ -94,6 +109,9 @@ def application_create(
     if edition.programme.applicant_kind == "group":
         if group is None:
             raise BusinessRuleError(_("This programme takes applications from QC groups."))
+        registration_problem = group_registration_problem(edition, group)
+        if registration_problem:
+            raise BusinessRuleError(registration_problem, code="not_eligible")
         unit = group.unit
     elif unit is None:
         raise BusinessRuleError(_("This programme takes applications from units."))
@@ -144,14 +162,16 @@ def application_save_draft(
     category: Category,
     subtype: Category | None,
     answers: dict,
+    now=None,
 ) -> Application:
     """Save what the applicant typed, complete or not (nothing is lost; completeness is checked at submission).
 
     Refuses a save based on an older revision (someone else saved in between) so nobody overwrites
-    another's work unknowingly; the caller keeps the typed input on screen.
+    another's work unknowingly, and any save after the deadline; the caller keeps the typed input on screen.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     _require_editable(locked)
+    _require_open_for_changes(locked, now)
     if locked.revision != revision:
         raise BusinessRuleError(
             _(
@@ -179,9 +199,10 @@ def application_save_draft(
 
 
 @transaction.atomic
-def co_applicants_save(*, actor, application: Application, formset) -> None:
+def co_applicants_save(*, actor, application: Application, formset, now=None) -> None:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     _require_editable(locked)
+    _require_open_for_changes(locked, now)
     names = []
     for position, form in enumerate(formset.forms):
         if not form.has_changed() or not form.cleaned_data:
@@ -209,13 +230,16 @@ def co_applicants_save(*, actor, application: Application, formset) -> None:
 def validate_upload(*, requirement: AttachmentRequirement, data: bytes) -> str:
     """Check an upload against its requirement; returns the sniffed content type or raises a clear message."""
     return validate_file(
-        data=data, allowed_types=requirement.allowed_types, max_mb=requirement.max_size_mb, label=requirement.name
+        data=data,
+        allowed_types=requirement.allowed_types,
+        max_mb=requirement.max_size_mb,
+        label=requirement.localized("name"),
     )
 
 
 def _safe_name(name: str) -> str:
-    name = re.sub(r"[\\/\x00-\x1f]", "_", name or "file").strip() or "file"
-    return name[-150:]
+    """The upload's name as stored and shown: no bidi/control characters, no path (see core.files.clean_filename)."""
+    return clean_filename(name)
 
 
 @transaction.atomic
@@ -226,6 +250,7 @@ def attachment_upload(
     requirement: AttachmentRequirement,
     uploaded_file,
     allowed_statuses=EDITABLE_STATUSES,
+    now=None,
 ) -> Attachment:
     """Store an uploaded file after checking it by content. The previous file of the same requirement stays in
     history (not current). Uploading the same bytes again is a no-op."""
@@ -236,6 +261,7 @@ def attachment_upload(
             % {"status": locked.get_status_display()},
             code="locked",
         )
+    _require_open_for_changes(locked, now)
     if requirement.edition_id != locked.edition_id:
         raise BusinessRuleError(_("This attachment does not belong to the application's edition."))
     data = uploaded_file.read()
@@ -317,32 +343,30 @@ def application_problems(application: Application) -> list[str]:
         problems.append(_("Give the topic."))
     current = {a.requirement_id for a in application.attachments.all() if a.is_current}
     requirement_ids = {r.code: r.pk for r in edition.attachment_requirements.all()}
-    for question in edition.questions.all():
+    questions = list(edition.questions.all())
+    invalid = answers_errors(questions, application.answers or {})
+    for question in questions:
         if question.kind == QuestionKind.FILE:  # answered by the current file of the attachment with its code
             missing = requirement_ids.get(question.code) not in current
         else:
             missing = _answer_missing(question, application.answers.get(question.code))
         if question.required and missing:
-            problems.append(_("Answer “%(q)s”.") % {"q": question.label})
+            problems.append(_("Answer “%(q)s”.") % {"q": question.localized("label")})
+        for error in invalid.get(question.code, []):  # the limits the form checks on save, checked again
+            problems.append(_("“%(q)s”: %(problem)s") % {"q": question.localized("label"), "problem": error})
     for requirement in edition.attachment_requirements.all():
         if requirement.required and requirement.pk not in current:
-            problems.append(_("Upload “%(name)s”.") % {"name": requirement.name})
+            problems.append(_("Upload “%(name)s”.") % {"name": requirement.localized("name")})
     unit = application.unit
     if unit.status != ApprovalStatus.APPROVED:
         problems.append(_("The unit “%(unit)s” is not approved.") % {"unit": unit})
-    phase = edition.application_phase
     group = application.group
     if group is not None:
         if group.status != ApprovalStatus.APPROVED:
             problems.append(_("The QC group is not approved by its unit yet."))
-        if edition.group_registered_before_window and phase and group.created_at >= phase.starts_at:
-            problems.append(
-                _(
-                    "The QC group was registered after the application window opened on %(date)s; "
-                    "this edition admits only groups registered before."
-                )
-                % {"date": f"{timezone.localtime(phase.starts_at):%Y-%m-%d}"}
-            )
+        registration_problem = group_registration_problem(edition, group)
+        if registration_problem:
+            problems.append(registration_problem)
         count = group.members.count()
         if edition.min_members and count < edition.min_members:
             problems.append(
@@ -385,6 +409,26 @@ def application_deadline(application: Application):
     return phase.ends_at
 
 
+def application_open_for_changes(application: Application, now=None) -> bool:
+    """Whether the applicant may still change the application: before its deadline (`application_deadline`: the
+    window's end, or the staff extension of this application). After it, a draft or a returned application is
+    read-only; an application without an application phase has no deadline to pass."""
+    deadline = application_deadline(application)
+    return deadline is None or (now or timezone.now()) < deadline
+
+
+def _require_open_for_changes(application: Application, now=None) -> None:
+    if not application_open_for_changes(application, now):
+        raise BusinessRuleError(
+            _(
+                "The application window closed at %(deadline)s (Beijing time); this application can no longer be "
+                "changed. Contact the secretariat if you believe an extension is justified."
+            )
+            % {"deadline": f"{timezone.localtime(application_deadline(application)):%Y-%m-%d %H:%M}"},
+            code="late",
+        )
+
+
 def _check_deadline(application: Application, now) -> None:
     phase = application.edition.application_phase
     deadline = application_deadline(application)
@@ -411,23 +455,22 @@ def _next_number(edition: Edition) -> str:
     return f"{edition.programme.code.upper()}-{edition.year}-{sequence.last_number:04d}"
 
 
-def unit_contact_emails(unit) -> list[str]:
-    return list(
-        Membership.objects.filter(role=Role.UNIT, unit=unit, is_active=True, user__is_active=True).values_list(
-            "user__email", flat=True
-        )
-    )
-
-
 def application_submit(*, actor, application: Application, now=None) -> Application:
     """Submit (or resubmit) an application to its unit.
 
     Refuses after the deadline whatever the browser shows; checks completeness and eligibility; gives a
     stable number on the first submission (never reused); flags similar earlier topics; locks the content;
-    notifies the unit's contacts after commit.
+    the notices of the move go out after commit (notifications/, through AFTER_TRANSITION).
     """
     now = now or timezone.now()
     with transaction.atomic():
+        # The per-group and per-unit limits count the other applications: lock the group and the unit rows
+        # before counting, so two drafts submitted at the same moment are counted one after the other. Order:
+        # group, unit, application (unit_endorse takes unit, application), so no two paths wait on each other.
+        holders = Application.objects.values("group_id", "unit_id").get(pk=application.pk)
+        if holders["group_id"]:
+            QCGroup.objects.select_for_update().filter(pk=holders["group_id"]).first()
+        Unit.objects.select_for_update().filter(pk=holders["unit_id"]).first()
         locked = (
             Application.objects.select_for_update(of=("self",))
             .select_related("edition__programme", "group", "unit")
@@ -443,6 +486,8 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
         fields = {"submitted_at": now, "similar_topics": similar_topics(locked), "return_reason": ""}
         if not locked.number:
             fields["number"] = _next_number(locked.edition)
+        if locked.first_submitted_at is None:
+            fields["first_submitted_at"] = now
         resubmitted = locked.status == Status.RETURNED_TO_GROUP
         result = application_transition(
             application=locked,
@@ -451,9 +496,6 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
             fields=fields,
             note=_("Resubmitted after changes") if resubmitted else "",
         )
-    mail_after_commit(
-        to=unit_contact_emails(result.unit), template="applications/email/submitted", context={"application": result}
-    )
     return result
 
 
@@ -467,6 +509,12 @@ def application_extend_deadline(*, actor, application: Application, until, reaso
     if not reason.strip():
         raise BusinessRuleError(_("Give the reason for the extension."))
     locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in EDITABLE_STATUSES:
+        raise BusinessRuleError(
+            _("This application is “%(status)s”: its applicant can no longer change it, so there is nothing to extend.")
+            % {"status": locked.get_status_display()},
+            code="not_extendable",
+        )
     phase = locked.edition.application_phase
     if phase and until <= phase.ends_at:
         raise BusinessRuleError(_("The extension must end after the edition's deadline."))

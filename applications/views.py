@@ -84,17 +84,53 @@ def _deadline_context(application) -> dict:
     }
 
 
+def _deadline_text(application) -> str:
+    deadline = services.application_deadline(application)
+    return f"{timezone.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
+
+
+def _created_message(application) -> str:
+    deadline = _deadline_text(application)
+    if not deadline:
+        return _("Draft created. Fill in the form; you can save and come back as often as you need.")
+    return _(
+        "Draft created. Fill in the form; you can save and come back as often as you need until %(deadline)s "
+        "(Beijing time)."
+    ) % {"deadline": deadline}
+
+
+def _saved_message(application) -> str:
+    """The confirmation of a save: states until when the applicant may come back (a save after it is refused)."""
+    deadline = _deadline_text(application)
+    if not deadline:
+        return _("Saved.")
+    return _("Saved. You can come back and change it until %(deadline)s (Beijing time).") % {"deadline": deadline}
+
+
 # --- Create -----------------------------------------------------------------------------------------------------
 
 
 def _create(request, *, kind: str, group=None, unit=None):
     editions, edition = _edition_open_for(kind, request.POST.get("edition") or request.GET.get("edition"))
     applicant = group or unit
-    if edition is None:
+    if group is not None:
+        for open_edition in editions:
+            open_edition.not_eligible = services.group_registration_problem(open_edition, group)
+    not_eligible = services.group_registration_problem(edition, group) if group and edition else ""
+    if edition is None or not_eligible:
+        # A group the edition does not admit is told why before it fills in anything, and gets no form.
         return render(
             request,
             "applications/application_create.html",
-            {"editions": editions, "applicant": applicant, "group": group, "unit": unit, "form": None},
+            {
+                "editions": editions,
+                "edition": edition,
+                "not_eligible": not_eligible,
+                "applicant": applicant,
+                "group": group,
+                "unit": unit,
+                "form": None,
+            },
         )
     form = ApplicationCreateForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
@@ -112,9 +148,7 @@ def _create(request, *, kind: str, group=None, unit=None):
         except BusinessRuleError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(
-                request, _("Draft created. Fill in the form; you can save and come back as often as you need.")
-            )
+            messages.success(request, _created_message(application))
             return redirect("applications:edit", pk=application.pk)
     return render(
         request,
@@ -179,7 +213,7 @@ def _answer_rows(application) -> list[dict]:
     current = {a.requirement.code: a for a in selectors.current_attachments(application).values()}
     rows = []
     for question in application.edition.questions.all():
-        value = application.answers.get(question.code)
+        value = question.answer_display(application.answers.get(question.code))
         rows.append({"question": question, "value": value, "attachment": current.get(question.code)})
     return rows
 
@@ -190,7 +224,11 @@ def _answer_rows(application) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
-    application = _application(request, pk, "applications.change_application")
+    application = _application(request, pk, "applications.hold_application")
+    if request.method != "POST" and not request.user.has_perm("applications.change_application", application):
+        # Past the deadline: the overview says the window closed. A form sent late is refused by the service
+        # below, in its words, with what was typed kept on screen.
+        return redirect("applications:detail", pk=application.pk)
     current = selectors.current_attachments(application).values()
     form = ApplicationForm(
         request.POST or None,
@@ -216,7 +254,7 @@ def application_edit(request, pk):
                     form.set_revision(selectors.application_for(request.user, pk).revision)
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Saved. You can come back and continue at any time before the deadline."))
+                messages.success(request, _saved_message(application))
                 target = {"attachments": "applications:attachments", "detail": "applications:detail"}.get(
                     request.POST.get("next"), "applications:edit"
                 )
@@ -239,7 +277,7 @@ def application_attachments(request, pk):
     application = _application(request, pk, "applications.view_application")
     errors = {}
     if request.method == "POST":
-        if not request.user.has_perm("applications.change_application", application):
+        if not request.user.has_perm("applications.hold_application", application):
             raise PermissionDenied
         form = AttachmentUploadForm(request.POST, request.FILES, edition=application.edition)
         if form.is_valid():
@@ -257,7 +295,7 @@ def application_attachments(request, pk):
                 messages.success(
                     request,
                     _("“%(file)s” uploaded for “%(name)s”.")
-                    % {"file": attachment.original_name, "name": requirement.name},
+                    % {"file": attachment.original_name, "name": requirement.localized("name")},
                 )
                 return redirect("applications:attachments", pk=application.pk)
         else:
@@ -317,7 +355,7 @@ def application_co_applicants(request, pk):
     if not application.edition.programme.accepts_co_applicants:
         raise Http404
     can_change = request.user.has_perm("applications.change_application", application)
-    if request.method == "POST" and not can_change:
+    if request.method == "POST" and not request.user.has_perm("applications.hold_application", application):
         raise PermissionDenied
     formset = CoApplicantFormSet(request.POST or None, queryset=application.co_applicants.all(), prefix="co")
     if request.method == "POST":

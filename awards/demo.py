@@ -14,7 +14,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import services
+from . import defaults, services
 from .enums import ApplicantKind, PhaseKind, ProgrammeKind
 from .models import Edition, Phase, Programme
 
@@ -55,6 +55,24 @@ PROGRAMMES = [
 ]
 
 
+# The programmes' descriptions in English (their names are in awards.defaults.PROGRAMME_NAMES_EN).
+DESCRIPTIONS_EN = {
+    "QC": (
+        "QC groups apply through the group channel; their unit evaluates and endorses the entry, and the "
+        "recommending organisation reviews and recommends it. Topics are problem-solving or innovation."
+    ),
+    "TA": (
+        "Enterprises and organisations enter quality-technology innovations in five fields: manufacturing, "
+        "non-profit services, market services, construction, and small and medium-sized enterprises."
+    ),
+    "QB": "Eligible industrial enterprises apply; after selection in Shanghai the best are recommended nationally.",
+    "IQ": (
+        "A single unit or an industrial-chain consortium (chain leader, suppliers, universities, testing bodies) "
+        "applies with a quality-tackling project."
+    ),
+}
+
+
 def schedule_around_application(edition: Edition, *, starts_at: datetime.datetime, ends_at: datetime.datetime):
     """Move an edition's schedule so that its application window runs from `starts_at` to `ends_at`.
 
@@ -92,7 +110,14 @@ def seed(*, stdout):
     for code, name, kind, applicant_kind, description in PROGRAMMES:
         programme, _ = Programme.objects.get_or_create(
             code=code,
-            defaults={"name": name, "kind": kind, "applicant_kind": applicant_kind, "description": description},
+            defaults={
+                "name": name,
+                "name_en": defaults.PROGRAMME_NAMES_EN.get(name, ""),
+                "kind": kind,
+                "applicant_kind": applicant_kind,
+                "description": description,
+                "description_en": DESCRIPTIONS_EN.get(code, ""),
+            },
         )
         past = Edition.objects.filter(programme=programme, year=year - 1).first()
         if past is None:

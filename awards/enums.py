@@ -29,6 +29,7 @@ class PhaseKind(models.TextChoices):
 
 class QuestionKind(models.TextChoices):
     TEXT = "text", _("Short text")
+    PHONE = "phone", _("Phone number")
     LONG_TEXT = "long_text", _("Long text")
     NUMBER = "number", pgettext_lazy("question kind", "Number")
     DATE = "date", _("Date")

@@ -26,6 +26,7 @@ FILE_TYPES = [
 ]
 FILE_TYPE_LABELS = dict(FILE_TYPES)
 MAX_ATTACHMENT_MB = 100
+ENGLISH_HELP = _("Shown in English; leave empty to show the Chinese text.")
 
 
 class StyledFormMixin:
@@ -106,7 +107,11 @@ class ProgrammeForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = list(PROGRAMME_FIELDS)
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"name_en": ENGLISH_HELP, "description_en": ENGLISH_HELP}
 
     def __init__(self, *args, code_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,9 +123,13 @@ class ProgrammeForm(StyledFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("code", css_class="col-md-3"), Column("name", css_class="col-md-9")),
+            Row(
+                Column("code", css_class="col-md-3"),
+                Column("name", css_class="col-md-5"),
+                Column("name_en", css_class="col-md-4"),
+            ),
             Row(Column("kind", css_class="col-md-6"), Column("applicant_kind", css_class="col-md-6")),
-            "description",
+            Row(Column("description", css_class="col-md-6"), Column("description_en", css_class="col-md-6")),
             "is_active",
         )
 
@@ -192,7 +201,8 @@ class EditionRulesForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Edition
         fields = list(EDITION_RULE_FIELDS)
-        widgets = {"notice": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"notice": forms.Textarea(attrs={"rows": 6}), "notice_en": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"title_en": ENGLISH_HELP, "notice_en": ENGLISH_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,7 +210,11 @@ class EditionRulesForm(StyledFormMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset(_("Edition"), "title", "notice"),
+            Fieldset(
+                _("Edition"),
+                Row(Column("title", css_class="col-md-6"), Column("title_en", css_class="col-md-6")),
+                Row(Column("notice", css_class="col-md-6"), Column("notice_en", css_class="col-md-6")),
+            ),
             Fieldset(
                 _("Eligibility rules (checked at submission)"),
                 _columns("min_members", "max_members", "max_applications_per_group", "max_applications_per_unit"),
@@ -290,22 +304,61 @@ class PhaseForm(ConfigRowForm):
         return data
 
 
+# The constraints each kind of question takes (the others must stay empty).
+TEXT_KINDS = (QuestionKind.TEXT, QuestionKind.LONG_TEXT, QuestionKind.PHONE)
+CONSTRAINT_KINDS = {
+    "max_length": TEXT_KINDS,
+    "min_value": (QuestionKind.NUMBER,),
+    "max_value": (QuestionKind.NUMBER,),
+    "on_or_after": (QuestionKind.DATE,),
+}
+
+
 class QuestionForm(ConfigRowForm):
     choices = LinesField(label=_("Choices (choice questions), one per line"), required=False)
+    choices_en = LinesField(label=_("Choices in English, one per line, same order"), required=False)
     columns = {
         "code": "col-md-2",
-        "label": "col-md-4",
+        "label": "col-md-3",
+        "label_en": "col-md-3",
         "kind": "col-md-2",
         "required": "col-md-1",
         "position": "col-md-1",
         "help_text": "col-md-6",
-        "choices": "col-md-4",
+        "help_text_en": "col-md-6",
+        "choices": "col-md-3",
+        "choices_en": "col-md-3",
         "max_length": "col-md-2",
+        "min_value": "col-md-2",
+        "max_value": "col-md-2",
+        "on_or_after": "col-md-4",
     }
 
     class Meta:
         model = Question
-        fields = ["code", "label", "kind", "required", "position", "help_text", "choices", "max_length"]
+        fields = [
+            "code",
+            "label",
+            "label_en",
+            "kind",
+            "required",
+            "position",
+            "help_text",
+            "help_text_en",
+            "choices",
+            "choices_en",
+            "max_length",
+            "min_value",
+            "max_value",
+            "on_or_after",
+        ]
+        labels = {
+            "max_length": _("Maximum characters (texts)"),
+            "min_value": _("Minimum (numbers)"),
+            "max_value": _("Maximum (numbers)"),
+            "on_or_after": _("Not before the date of (code)"),
+        }
+        help_texts = {"label_en": ENGLISH_HELP, "help_text_en": ENGLISH_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -323,13 +376,27 @@ class QuestionForm(ConfigRowForm):
 
     def clean(self):
         data = super().clean()
+        kind = data.get("kind")
+        for name, kinds in CONSTRAINT_KINDS.items():
+            if kind and data.get(name) not in (None, "") and kind not in kinds:
+                self.add_error(name, _("Does not apply to this kind of question: clear it."))
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", _("The maximum cannot be smaller than the minimum (%(min)s).") % {"min": low})
+        if data.get("on_or_after") and data.get("on_or_after") == data.get("code"):
+            self.add_error("on_or_after", _("A date cannot be compared with itself: give another question's code."))
         if "choices" not in data:  # already refused by clean_choices
             return data
-        kind, choices = data.get("kind"), data["choices"]
+        choices, choices_en = data["choices"], data.get("choices_en") or []
         if kind == QuestionKind.CHOICE and len(choices) < 2:
             self.add_error("choices", _("A choice question needs at least two choices, one per line."))
         elif kind and kind != QuestionKind.CHOICE and choices:
             self.add_error("choices", _("Only choice questions take choices: clear them or make it a choice."))
+        if choices_en and len(choices_en) != len(choices):
+            self.add_error(
+                "choices_en",
+                _("Give one English name per choice (%(n)s), in the same order, or none.") % {"n": len(choices)},
+            )
         return data
 
 
@@ -338,6 +405,22 @@ class BaseQuestionFormSet(ConfigFormSet):
         super().add_fields(form, index)
         if form.instance.pk and form.instance.is_base:
             del form.fields["DELETE"]  # the base set stays
+
+    def clean(self):
+        """A date compared with another (`on_or_after`) needs that other date question in the edition."""
+        super().clean()
+        if any(self.errors):
+            return
+        kinds = {f.cleaned_data.get("code"): f.cleaned_data.get("kind") for f in self.kept_forms()}
+        for form in self.kept_forms():
+            other = form.cleaned_data.get("on_or_after")
+            if other and kinds.get(other) != QuestionKind.DATE:
+                form.add_error(
+                    "on_or_after",
+                    _("No date question of this edition has the code “%(code)s”.") % {"code": other},
+                )
+                widget = form.fields["on_or_after"].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class AttachmentRequirementForm(ConfigRowForm):
@@ -359,17 +442,30 @@ class AttachmentRequirementForm(ConfigRowForm):
     )
     columns = {
         "code": "col-md-2",
-        "name": "col-md-4",
+        "name": "col-md-3",
+        "name_en": "col-md-3",
         "required": "col-md-1",
         "max_size_mb": "col-md-2",
         "position": "col-md-1",
-        "allowed_types": "col-md-6",
+        "allowed_types": "col-md-12",
         "help_text": "col-md-6",
+        "help_text_en": "col-md-6",
     }
 
     class Meta:
         model = AttachmentRequirement
-        fields = ["code", "name", "required", "max_size_mb", "position", "allowed_types", "help_text"]
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "required",
+            "max_size_mb",
+            "position",
+            "allowed_types",
+            "help_text",
+            "help_text_en",
+        ]
+        help_texts = {"name_en": ENGLISH_HELP, "help_text_en": ENGLISH_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -382,16 +478,17 @@ class AttachmentRequirementForm(ConfigRowForm):
 
 class CategoryForm(ConfigRowForm):
     columns = {
-        "code": "col-md-3",
+        "code": "col-md-2",
         "name": "col-md-2",
-        "parent": "col-md-3",
+        "name_en": "col-md-2",
+        "parent": "col-md-2",
         "rubric": "col-md-3",
         "position": "col-md-1",
     }
 
     class Meta:
         model = Category
-        fields = ["code", "name", "parent", "rubric", "position"]
+        fields = ["code", "name", "name_en", "parent", "rubric", "position"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -434,26 +531,31 @@ class BaseCategoryFormSet(ConfigFormSet):
 
 
 class RubricForm(ConfigRowForm):
-    columns = {"name": "col-md-8"}
+    columns = {"name": "col-md-6", "name_en": "col-md-6"}
 
     class Meta:
         model = Rubric
-        fields = ["name"]
+        fields = ["name", "name_en"]
 
 
 class RubricItemForm(ConfigRowForm):
     columns = {
         "code": "col-md-2",
         "name": "col-md-3",
+        "name_en": "col-md-3",
         "max_points": "col-md-2",
-        "position": "col-md-1",
-        "description": "col-md-4",
+        "position": "col-md-2",
+        "description": "col-md-6",
+        "description_en": "col-md-6",
     }
 
     class Meta:
         model = RubricItem
-        fields = ["code", "name", "max_points", "position", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 1})}
+        fields = ["code", "name", "name_en", "max_points", "position", "description", "description_en"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 1}),
+            "description_en": forms.Textarea(attrs={"rows": 1}),
+        }
 
     def clean_max_points(self):
         points = self.cleaned_data["max_points"]

@@ -55,6 +55,16 @@ def editions_with_status(at=None) -> QuerySet[Edition]:
     )
 
 
+def open_editions(at=None) -> QuerySet[Edition]:
+    """Editions of active programmes whose application window is open now, the nearest deadline first (one query;
+    `application_ends_at` is the deadline)."""
+    return (
+        editions_with_status(at)
+        .filter(status=EditionStatus.OPEN, programme__is_active=True)
+        .order_by("application_ends_at", "programme__code", "pk")
+    )
+
+
 def _top_categories() -> QuerySet[Category]:
     """Top-level categories with their sub-types (and both rubrics) prefetched."""
     subtypes = Category.objects.select_related("rubric").order_by("position", "id")

@@ -7,21 +7,35 @@ from django.conf import settings
 from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
 
 from . import defaults, selectors
-from .models import AttachmentRequirement, Category, Edition, Phase, Programme, Question, Rubric, RubricItem
+from .models import (
+    SOURCE_LANGUAGE,
+    AttachmentRequirement,
+    Category,
+    Edition,
+    Phase,
+    Programme,
+    Question,
+    Rubric,
+    RubricItem,
+)
 
-PROGRAMME_FIELDS = ("code", "name", "kind", "applicant_kind", "description", "is_active")
+PROGRAMME_FIELDS = ("code", "name", "name_en", "kind", "applicant_kind", "description", "description_en", "is_active")
 # The kinds of figure an activity-statistics field takes (recommenders.services.statistics_save checks them).
 STATISTICS_KINDS = ("int", "decimal")
 
 EDITION_RULE_FIELDS = (
     "title",
+    "title_en",
     "notice",
+    "notice_en",
     "min_members",
     "max_members",
     "group_registered_before_window",
@@ -110,65 +124,56 @@ def edition_create(*, actor, programme: Programme, year: int, title: str = "") -
     """A new edition configured from the defaults of its programme kind (used when there is no earlier one)."""
     if Edition.objects.filter(programme=programme, year=year).exists():
         raise BusinessRuleError(_("This programme already has an edition for %(year)s.") % {"year": year})
-    edition = Edition.objects.create(programme=programme, year=year, title=title or f"{year}年{programme.name}")
+    edition = Edition.objects.create(
+        programme=programme,
+        year=year,
+        title=title or defaults.edition_title(year, programme.name),
+        title_en="" if title else defaults.edition_title_en(year, programme.name_en),
+    )
     for kind, start, end in defaults.PHASES:
         Phase.objects.create(
             edition=edition, kind=kind, starts_at=local_datetime(year, *start), ends_at=local_datetime(year, *end)
         )
     rubrics = {}
-    for position, (code, name, children, rubric_code) in enumerate(defaults.CATEGORIES[programme.kind]):
+    for position, (code, name, name_en, children, rubric_code) in enumerate(defaults.CATEGORIES[programme.kind]):
         if rubric_code not in rubrics:
-            rubric_name, items = defaults.RUBRICS[rubric_code]
-            rubric = Rubric.objects.create(edition=edition, name=rubric_name)
+            rubric_name, rubric_name_en, items = defaults.RUBRICS[rubric_code]
+            rubric = Rubric.objects.create(edition=edition, name=rubric_name, name_en=rubric_name_en)
             RubricItem.objects.bulk_create(
                 RubricItem(
-                    rubric=rubric, code=item_code, name=item_name, max_points=points, description=text, position=i
+                    rubric=rubric,
+                    code=item_code,
+                    name=item_name,
+                    name_en=item_name_en,
+                    max_points=points,
+                    description=text,
+                    description_en=text_en,
+                    position=i,
                 )
-                for i, (item_code, item_name, points, text) in enumerate(items)
+                for i, (item_code, item_name, item_name_en, points, text, text_en) in enumerate(items)
             )
             rubrics[rubric_code] = rubric
         parent = Category.objects.create(
-            edition=edition, code=code, name=name, rubric=rubrics[rubric_code], position=position
+            edition=edition, code=code, name=name, name_en=name_en, rubric=rubrics[rubric_code], position=position
         )
-        for sub_position, (sub_code, sub_name) in enumerate(children):
+        for sub_position, (sub_code, sub_name, sub_name_en) in enumerate(children):
             Category.objects.create(
                 edition=edition,
                 parent=parent,
                 code=f"{code}_{sub_code}",
                 name=sub_name,
+                name_en=sub_name_en,
                 rubric=rubrics[rubric_code],
                 position=sub_position,
             )
     questions = [(q, True) for q in defaults.BASE_QUESTIONS]
     questions += [(q, False) for q in defaults.PROGRAMME_QUESTIONS.get(programme.kind, [])]
     Question.objects.bulk_create(
-        Question(
-            edition=edition,
-            code=code,
-            label=label,
-            kind=kind,
-            required=required,
-            help_text=help_text,
-            choices=choices,
-            is_base=is_base,
-            position=i,
-        )
-        for i, ((code, label, kind, required, help_text, choices), is_base) in enumerate(questions)
+        Question(edition=edition, is_base=is_base, position=i, **spec) for i, (spec, is_base) in enumerate(questions)
     )
     AttachmentRequirement.objects.bulk_create(
-        AttachmentRequirement(
-            edition=edition,
-            code=code,
-            name=name,
-            required=required,
-            allowed_types=types,
-            max_size_mb=size,
-            help_text=help_text,
-            position=i,
-        )
-        for i, (code, name, required, types, size, help_text) in enumerate(
-            defaults.ATTACHMENTS.get(programme.kind, defaults.DEFAULT_ATTACHMENTS)
-        )
+        AttachmentRequirement(edition=edition, position=i, **spec)
+        for i, spec in enumerate(defaults.ATTACHMENTS.get(programme.kind, defaults.DEFAULT_ATTACHMENTS))
     )
     audit_record(actor=actor, obj=edition, action="edition.created", changes=created(edition, ["programme", "year"]))
     return edition
@@ -186,6 +191,7 @@ def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Editi
     edition._state.adding = True
     edition.year = year
     edition.title = title or source.title.replace(str(source.year), str(year))
+    edition.title_en = "" if title else source.title_en.replace(str(source.year), str(year))
     edition.copied_from = source
     edition.save()
     for phase in source.phases.all():
@@ -197,13 +203,15 @@ def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Editi
         )
     rubric_map = {}
     for rubric in source.rubrics.prefetch_related("items"):
-        copy = Rubric.objects.create(edition=edition, name=rubric.name)
+        copy = Rubric.objects.create(edition=edition, name=rubric.name, name_en=rubric.name_en)
         RubricItem.objects.bulk_create(
             RubricItem(
                 rubric=copy,
                 code=i.code,
                 name=i.name,
+                name_en=i.name_en,
                 description=i.description,
+                description_en=i.description_en,
                 max_points=i.max_points,
                 position=i.position,
             )
@@ -217,6 +225,7 @@ def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Editi
             edition=edition,
             code=category.code,
             name=category.name,
+            name_en=category.name_en,
             position=category.position,
             parent=category_map.get(category.parent_id),
             rubric=rubric_map.get(category.rubric_id),
@@ -226,11 +235,17 @@ def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Editi
             edition=edition,
             code=q.code,
             label=q.label,
+            label_en=q.label_en,
             help_text=q.help_text,
+            help_text_en=q.help_text_en,
             kind=q.kind,
             required=q.required,
             choices=q.choices,
+            choices_en=q.choices_en,
             max_length=q.max_length,
+            min_value=q.min_value,
+            max_value=q.max_value,
+            on_or_after=q.on_or_after,
             is_base=q.is_base,
             position=q.position,
         )
@@ -241,7 +256,9 @@ def edition_copy(*, actor, source: Edition, year: int, title: str = "") -> Editi
             edition=edition,
             code=a.code,
             name=a.name,
+            name_en=a.name_en,
             help_text=a.help_text,
+            help_text_en=a.help_text_en,
             required=a.required,
             allowed_types=a.allowed_types,
             max_size_mb=a.max_size_mb,
@@ -295,6 +312,46 @@ def phases_save(*, actor, edition: Edition, formset) -> None:
         audit_record(actor=actor, obj=edition, action="edition.schedule_changed", changes=changes)
 
 
+def categories_in_use(categories) -> dict:
+    """{category: number of applications (any status, drafts included) filed under it or under it as sub-type}."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    application_model = apps.get_model("applications", "Application")
+    used = {}
+    for category in categories:
+        count = application_model.objects.filter(Q(category=category) | Q(subtype=category)).count()
+        if count:
+            used[category] = count
+    return used
+
+
+def category_delete_check(categories) -> None:
+    """Refuse deleting categories that applications use, naming each and how many use it."""
+    used = categories_in_use(categories)
+    if used:
+        raise BusinessRuleError(
+            " ".join(
+                ngettext(
+                    "“%(category)s” cannot be deleted: %(count)d application uses it. Keep it (you may rename it), "
+                    "or have that application moved to another category first.",
+                    "“%(category)s” cannot be deleted: %(count)d applications use it. Keep it (you may rename it), "
+                    "or have those applications moved to another category first.",
+                    count,
+                )
+                % {"category": category, "count": count}
+                for category, count in used.items()
+            ),
+            code="category_in_use",
+        )
+
+
+def _row_name(row) -> str:
+    """A row as the audit log records it: in its own (Chinese) texts, whatever language the page is in."""
+    with translation.override(SOURCE_LANGUAGE):
+        return str(row)
+
+
 @transaction.atomic
 def config_rows_save(*, actor, edition: Edition, formset, action: str) -> None:
     """Save questions or attachment requirements from a validated formset, audited on the edition."""
@@ -304,13 +361,13 @@ def config_rows_save(*, actor, edition: Edition, formset, action: str) -> None:
             continue
         if form.cleaned_data.get("DELETE"):
             if form.instance.pk:
-                names.append(f"- {form.instance}")
+                names.append(f"- {_row_name(form.instance)}")
                 form.instance.delete()
             continue
         row = form.save(commit=False)
         row.edition = edition
         row.save()
-        names.append(str(row))
+        names.append(_row_name(row))
     if names:
         audit_record(actor=actor, obj=edition, action=action, changes={"rows": [None, names]})
 

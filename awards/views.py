@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, ProtectedError
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 from rules.contrib.views import permission_required
 
 from core.audit import audit_for
@@ -22,7 +24,6 @@ from core.views import paginate
 from . import forms, selectors, services
 
 manage_required = permission_required("awards.manage_editions", raise_exception=True)
-view_required = permission_required("awards.view_edition", raise_exception=True)
 
 STAFF_SECTION = "awards"
 
@@ -129,7 +130,7 @@ def _rule_rows(edition):
     """(label, value) of every rule and quota, labelled by the model's own verbose names."""
     rows = []
     for name in services.EDITION_RULE_FIELDS:
-        if name in ("title", "notice"):
+        if name in ("title", "title_en", "notice", "notice_en"):
             continue
         field = edition._meta.get_field(name)
         rows.append((name, field.verbose_name, getattr(edition, name)))
@@ -164,6 +165,8 @@ class ConfigPage:
     intro: str = ""
     prefetch: tuple = ()
     ordering: tuple = ()
+    # Deleting rows is refused while records use them, and otherwise asks to confirm (categories).
+    confirm_deletes: bool = False
 
     def save(self, request, edition, formset):
         if self.action is None:
@@ -207,6 +210,7 @@ PAGES = {
         title=gettext_lazy("Categories"),
         saved=gettext_lazy("Categories saved."),
         action="edition.categories_changed",
+        confirm_deletes=True,
         # Each top-level category followed by its sub-types.
         ordering=(
             Coalesce("parent__position", "position"),
@@ -248,16 +252,29 @@ def _config_page(request, pk, page_key):
     formset = page.formset_class(
         request.POST or None, instance=edition, queryset=rows, prefix=page.tab, form_kwargs={"edition": edition}
     )
+    confirm_delete = []
     if request.method == "POST" and formset.is_valid():
+        deleting = [f.instance for f in formset.deleted_forms if f.instance.pk] if page.confirm_deletes else []
         try:
-            page.save(request, edition, formset)
-        except ProtectedError as error:
-            messages.error(request, _in_use_message(error))
+            if deleting:
+                services.category_delete_check(deleting)
+        except BusinessRuleError as error:
+            formset.non_form_errors().append(error.message)
         else:
-            messages.success(request, str(page.saved))
-            return redirect(request.path)
+            if deleting and request.POST.get("confirm_delete") != "1":
+                confirm_delete = deleting
+            else:
+                try:
+                    page.save(request, edition, formset)
+                except ProtectedError as error:
+                    messages.error(request, _in_use_message(error))
+                else:
+                    messages.success(request, str(page.saved))
+                    return redirect(request.path)
     return _render(
-        request, "awards/edition_config.html", {"edition": edition, "formset": formset, "page": page, "tab": page.tab}
+        request,
+        "awards/edition_config.html",
+        {"edition": edition, "formset": formset, "page": page, "tab": page.tab, "confirm_delete": confirm_delete},
     )
 
 
@@ -306,7 +323,7 @@ def rubric_items(request, pk):
         except ProtectedError as error:
             messages.error(request, _in_use_message(error))
         else:
-            messages.success(request, _("Items of “%(rubric)s” saved.") % {"rubric": rubric.name})
+            messages.success(request, _("Items of “%(rubric)s” saved.") % {"rubric": rubric.localized("name")})
             return redirect(request.path)
     return _render(
         request,
@@ -342,7 +359,10 @@ def edition_statistics(request, pk):
     )
 
 
-@login_required
-@view_required
+@require_GET
 def edition_info(request, pk):
-    return render(request, "awards/edition_info.html", {"edition": selectors.edition_info(pk)})
+    """An edition's public page: notice, schedule (Beijing time), categories, files and how to apply; no sign-in."""
+    edition = selectors.edition_info(pk)
+    if not request.user.has_perm("awards.view_edition", edition):
+        raise Http404
+    return render(request, "awards/edition_info.html", {"edition": edition})

@@ -49,6 +49,14 @@ def recommender_ids(user) -> set[int]:
     return {m.recommender_id for m in usable(user) if m.role == RECOMMENDER}
 
 
+def decider_recommender_ids(user) -> set[int]:
+    """Recommending organisations the user decides for (recommends, declines, returns, ranks, hands in).
+
+    Every member of an organisation reviews and scores; only the members marked `can_decide` decide.
+    """
+    return {m.recommender_id for m in usable(user) if m.role == RECOMMENDER and m.can_decide}
+
+
 def unit_ids(user) -> set[int]:
     return {m.unit_id for m in usable(user) if m.role == UNIT}
 

@@ -5,7 +5,14 @@ from django.views.generic import TemplateView
 
 
 class HomeView(TemplateView):
+    """The public home page: the ways in, and the programmes open for applications now with their deadlines."""
+
     template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from awards.selectors import open_editions  # core sits below the apps: import when the page is built
+
+        return {**super().get_context_data(**kwargs), "open_editions": list(open_editions())}
 
 
 def permission_denied(request, exception=None):
@@ -14,6 +21,10 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def too_many_requests(request, exception=None):
+    return render(request, "429.html", status=429)
 
 
 def paginate(request, queryset, per_page: int = 50):

@@ -9,6 +9,8 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from core.audit import register_labels
 
+        from . import checks, fonts  # noqa: F401  (register the PORTAL_BASE_URL and CJK font checks)
+
         register_labels(
             {
                 "document.requested": _("document requested"),

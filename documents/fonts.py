@@ -31,7 +31,7 @@ def installed_cjk_family() -> str | None:
     if fc_match is None:
         return None
     try:
-        found = subprocess.run(  # noqa: S603 - fixed program and arguments
+        found = subprocess.run(
             [fc_match, "-f", "%{family}|%{lang}", f"{CJK_FAMILY}:lang=zh-cn"],
             capture_output=True,
             text=True,

@@ -10,6 +10,11 @@ from core.models import TimeStampedModel
 
 from .enums import IN_PROGRESS, DocumentStatus
 
+# What a failed build says when the cause is nothing the user or staff can name (the detail is in `error`).
+GENERIC_FAILURE = _(
+    "Something went wrong on the server while building it. Try again; if it fails again, tell the secretariat."
+)
+
 
 def document_upload_to(instance, filename):
     """documents/<kind>/<public_id>/<filename>: one folder per row, so a row's files never collide with another's."""
@@ -73,3 +78,13 @@ class Document(TimeStampedModel):
     @property
     def in_progress(self):
         return self.status in IN_PROGRESS
+
+    @property
+    def failure_message(self) -> str:
+        """What a failed build tells the person who asked for it. `error` keeps the technical detail for staff
+        (admin, audit log); pages never show it."""
+        from .fonts import MissingFontError
+
+        if self.error.startswith(MissingFontError.__name__):
+            return str(MissingFontError.user_message)
+        return str(GENERIC_FAILURE)

@@ -20,6 +20,8 @@ from django.urls import reverse
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from .fonts import require_cjk_font
+
 # Relative and root-relative URLs in our templates resolve against this origin. `.invalid` is reserved
 # (RFC 2606) and never resolves, so even a fetcher bug could not reach a real host through it.
 STATIC_ORIGIN = "https://static.saq-portal.invalid"
@@ -87,6 +89,8 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 
 def html_to_pdf(html: str) -> bytes:
+    # Without a CJK font WeasyPrint would silently draw boxes; refuse instead of storing an unreadable PDF.
+    require_cjk_font()
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyURLFetcher())
     try:
         return document.write_pdf()

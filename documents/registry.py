@@ -20,12 +20,18 @@ loads Django (web, Celery worker, management commands):
         filename=lambda application: f"{application.number}-申报表.pdf",
         mime_type=registry.PDF,
         permission="applications.view_application",
+        scope=applications_visible_to,  # applications.selectors: what the application page shows this user
     )
 
     # applications/apps.py
     class ApplicationsConfig(AppConfig):
         def ready(self):
             from . import documents  # noqa: F401  (registers the document kinds)
+
+Who may request, follow and download a kind's document is decided on its owner, exactly as for the owner's own
+page: `scope(user)` is the page's selector (the owners the user may open at all, in their current state: a group's
+draft is not in its unit's scope), and `permission` is then checked on the owner. Both must hold; the documents
+views answer 404 otherwise, as the page does. Every kind of the project gives a scope (tests check it).
 
 A builder is pure: `build(obj, document) -> bytes` reads the owner (through selectors) and returns the file's
 bytes; it writes nothing. It receives the `Document` row so it can print the verification link (`public_id`).
@@ -41,6 +47,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from core.files import clean_filename
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +76,7 @@ class DocumentKind:
     mime_type: str
     permission: str
     version: Callable[[models.Model], str] = default_version
+    scope: Callable[..., models.QuerySet] | None = None
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -83,11 +92,21 @@ class DocumentKind:
         except (ValueError, TypeError, ValidationError):
             return None
 
+    def permits(self, user, owner) -> bool:
+        """May `user` have this kind's document of `owner`: the owner is within the user's scope (the page's
+        selector, in the owner's current state) and the user holds the kind's permission on it."""
+        if owner is None or not getattr(user, "is_authenticated", False):
+            return False
+        if self.scope is not None and not self.scope(user).filter(pk=owner.pk).exists():
+            return False
+        return user.has_perm(self.permission, owner)
+
     def version_of(self, obj) -> str:
         return str(self.version(obj))
 
     def filename_of(self, obj) -> str:
-        return str(self.filename(obj))
+        """The download name; organisation names go into it, so bidi and control characters are removed."""
+        return clean_filename(str(self.filename(obj)), default=f"{self.kind}")
 
 
 _kinds: dict[str, DocumentKind] = {}
@@ -103,6 +122,7 @@ def register(
     mime_type: str,
     permission: str,
     version=None,
+    scope=None,
 ) -> DocumentKind:
     """Register a document kind. Registering a kind twice is a programming error and raises ValueError."""
     if kind in _kinds:
@@ -116,6 +136,7 @@ def register(
         mime_type=mime_type,
         permission=permission,
         version=version or default_version,
+        scope=scope,
     )
     _kinds[kind] = entry
     return entry

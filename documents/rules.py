@@ -1,7 +1,9 @@
-"""Who may see and download a generated document: whoever holds the kind's permission on the owner object.
+"""Who may see and download a generated document: whoever may open the owner object's page.
 
-Each registered kind names a permission (e.g. "applications.view_application"); it is checked on the owner with
-`user.has_perm(permission, owner)`, so a document is exactly as visible as the thing it was built from.
+Each registered kind names the page's scope (its selector, e.g. `applications_visible_to`) and a permission (e.g.
+"applications.view_application"); the owner must be within the user's scope, in its current state, and the
+permission must hold on it (`DocumentKind.permits`), so a document is exactly as visible as the thing it was built
+from: a unit cannot have the form of a group's unsubmitted draft, whose page answers it 404.
 """
 
 import rules
@@ -14,7 +16,7 @@ def may_access_owner(user, kind: str, owner) -> bool:
         entry = registry.get(kind)
     except registry.UnknownDocumentKind:
         return False
-    return owner is not None and user.has_perm(entry.permission, owner)
+    return entry.permits(user, owner)
 
 
 @rules.predicate

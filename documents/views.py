@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,12 +21,11 @@ def _kind_label(kind: str):
 
 
 def _document_for_user(user, pk: int, perm: str):
-    """Fetch and authorise in one step: 404 if the row does not exist, 403 if the user may not see its owner."""
+    """Fetch and authorise in one step: 404 both when the row does not exist and when the user may not see its
+    owner, so nobody learns which documents exist by trying ids."""
     document = selectors.document_by_pk(pk)
-    if document is None:
+    if document is None or not user.has_perm(perm, document):
         raise Http404
-    if not user.has_perm(perm, document):
-        raise PermissionDenied
     return document
 
 
@@ -58,10 +56,9 @@ def document_request_view(request, kind, object_id):
     except registry.UnknownDocumentKind:
         raise Http404 from None
     owner = entry.get_owner(object_id)
-    if owner is None:
+    # The same answer for a missing owner and one outside the user's reach: existence is not revealed.
+    if owner is None or not may_access_owner(request.user, kind, owner):
         raise Http404
-    if not may_access_owner(request.user, kind, owner):
-        raise PermissionDenied
     document = document_request(kind=kind, obj=owner, actor=request.user)
     if request.htmx:
         return render(request, "documents/_document_status.html", {"document": document, "kind_label": entry.label})

@@ -21,3 +21,9 @@ class RecommendersConfig(AppConfig):
         dashboards.register("unit", panels_unit.panel)
         dashboards.register("recommender", panels_recommender.panel)
         dashboards.register("staff", panels_recommender.staff_panel)
+        from notifications import links
+        from notifications.enums import Party
+
+        # Notices link the unit and the recommender to their pages of an application.
+        links.register(Party.UNIT, "recommenders:unit_application")
+        links.register(Party.RECOMMENDER, "recommenders:recommender_application")

@@ -31,8 +31,10 @@ from applications.models import Application
 from awards.enums import PhaseKind
 from awards.models import Edition
 from core.seeding import DEMO_PASSWORD
+from documents.services import document_build_now
 
 from . import services
+from .documents_unit import SCORING_OPINION_FORM
 from .enums import EndorsementLevel
 from .models import Endorsement, Evaluation
 
@@ -139,6 +141,9 @@ def _endorsed(application, contact) -> Application:
         )
     endorsement = Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()
     if endorsement is None or not endorsement.scan_sha256:
+        # The form is generated from the saved scores first; the stamped scan is of that form.
+        if not services.scoring_form_state(application)["form_current"]:
+            document_build_now(kind=SCORING_OPINION_FORM, obj=application, actor=contact)
         services.unit_scan_upload(
             actor=contact,
             application=application,
@@ -152,7 +157,10 @@ def _reviewer(recommender):
     user = get_user_model().objects.filter(email=email).first()
     if user is None:
         user = get_user_model().objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
-    Membership.objects.get_or_create(user=user, role=Role.RECOMMENDER, recommender=recommender)
+    # The second member reviews and scores side by side with the contact; only the contact decides.
+    Membership.objects.get_or_create(
+        user=user, role=Role.RECOMMENDER, recommender=recommender, defaults={"can_decide": False}
+    )
     return user
 
 
@@ -207,40 +215,40 @@ def seed(*, stdout):
                     scores=_scores(application, share),
                     comment="活动程序完整，数据充分。",
                 )
-        if application.status == Status.ENDORSED and target == Status.RECOMMENDED:
-            application = services.recommender_decide(
+        if application.status == Status.ENDORSED and target == Status.RETURNED_TO_UNIT:
+            application = services.recommender_return(
+                actor=member_user, application=application, recommender=recommender, reason=reason
+            )
+        by_title[title] = application
+
+    # Rank each category still with the organisation (1..n, the ones to recommend first) where the ranking is
+    # not complete, then recommend: recommending needs the category's complete ranking.
+    to_recommend = {
+        by_title[title].pk
+        for title, _category, target, _scored, _reason in RECOMMENDER_STEPS
+        if title in by_title and target == Status.RECOMMENDED
+    }
+    for category in {a.category for a in by_title.values()}:
+        if services.ranking_problem(recommender=recommender, edition=edition, category=category) is None:
+            continue
+        in_category = services.ranked_applications(recommender, edition, category)
+        in_category.sort(key=lambda a: (a.status != Status.RECOMMENDED and a.pk not in to_recommend, a.number))
+        services.recommender_rank(
+            actor=member_user,
+            recommender=recommender,
+            edition=edition,
+            category=category,
+            ordered_ids=[a.pk for a in in_category],
+        )
+    for title, application in list(by_title.items()):
+        if application.pk in to_recommend and application.status == Status.ENDORSED:
+            by_title[title] = services.recommender_decide(
                 actor=member_user,
                 application=application,
                 recommender=recommender,
                 recommend=True,
                 opinion=RECOMMENDER_OPINION,
             )
-        elif application.status == Status.ENDORSED and target == Status.RETURNED_TO_UNIT:
-            application = services.recommender_return(
-                actor=member_user, application=application, recommender=recommender, reason=reason
-            )
-        by_title[title] = application
-
-    # Rank the problem-solving ones still with the organisation (the recommended one first), once.
-    ranked = [
-        by_title[title]
-        for title, category, target, _scored, _reason in RECOMMENDER_STEPS
-        if title in by_title and category == "problem_solving" and target in (Status.RECOMMENDED, Status.ENDORSED)
-    ]
-    ranked.sort(key=lambda a: a.status != Status.RECOMMENDED)
-    if (
-        ranked
-        and Endorsement.objects.filter(
-            application__in=ranked, level=EndorsementLevel.RECOMMENDER, rank__isnull=True
-        ).exists()
-    ):
-        services.recommender_rank(
-            actor=member_user,
-            recommender=recommender,
-            edition=edition,
-            category=ranked[0].category,
-            ordered_ids=[a.pk for a in ranked],
-        )
 
     dossier = services.dossier_for(recommender=recommender, edition=edition)
     if not dossier.statistics:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import Status
+from applications.enums import Action, Status
 from documents import registry
 from documents.excel import build_table_workbook
 from documents.pdf import render_pdf
@@ -50,7 +51,9 @@ RECOMMENDATION_HEADERS = [
     "推荐意见",
 ]
 RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 12, 10, 12, 6, 40]
-DECISION_TEXT = {Status.RECOMMENDED: "推荐", Status.DECLINED: "不推荐", Status.ENDORSED: "待定"}
+# The decisions as the recommender's page words them (the Action labels: 推荐 / 不予推荐), in Chinese.
+DECISION_ACTIONS = {Status.RECOMMENDED: Action.RECOMMEND, Status.DECLINED: Action.DECLINE}
+UNDECIDED_TEXT = "待定"
 # What the review summary lists: everything the recommender reviewed and has not sent back.
 REVIEWED_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
 TWO_PLACES = Decimal("0.01")
@@ -103,6 +106,22 @@ class StatisticsTable:
     values: tuple[Decimal | int | None, ...]
 
 
+def decision_text(status: str) -> str:
+    """推荐 / 不予推荐 / 待定: the label of the decision's action (what the page's buttons say), in Chinese."""
+    action = DECISION_ACTIONS.get(status)
+    if action is None:
+        return UNDECIDED_TEXT if status == Status.ENDORSED else ""
+    with translation.override("zh-hans"):
+        return str(action.label)
+
+
+def category_text(application) -> str:
+    """The category with its sub-type, as the application names them: 问题解决型·现场型."""
+    if application.subtype_id:
+        return f"{application.category.name}·{application.subtype.name}"
+    return application.category.name
+
+
 def mean_2(value) -> Decimal | None:
     """Two decimals, half up (the association's rounding)."""
     return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
@@ -127,21 +146,28 @@ def _queue(dossier: Dossier, statuses):
 
 
 def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
-    """The recommended applications, by category and rank: one query."""
-    return [
-        RecommendationRow(
-            number=a.number or "",
-            title=a.title,
-            group=a.group.name if a.group_id else "",
-            unit=a.unit.name,
-            category=a.category.name,
-            self_total=a.self_total,
-            reviewer_mean=mean_2(a.reviewer_mean),
-            rank=a.rank,
-            opinion=a.recommender_opinion or "推荐",
+    """The recommended applications, by category and rank: one query. 排名 is the place among the recommended
+    applications of the category, in the order of the organisation's ranking (1..k: the best recommended is 1
+    even when a better-ranked application was not recommended; the review summary shows the full ranking)."""
+    rows, places = [], {}
+    for a in _queue(dossier, [Status.RECOMMENDED]):
+        place = None
+        if a.rank is not None:
+            place = places[a.category_id] = places.get(a.category_id, 0) + 1
+        rows.append(
+            RecommendationRow(
+                number=a.number or "",
+                title=a.title,
+                group=a.group.name if a.group_id else "",
+                unit=a.unit.name,
+                category=category_text(a),
+                self_total=a.self_total,
+                reviewer_mean=mean_2(a.reviewer_mean),
+                rank=place,
+                opinion=a.recommender_opinion or decision_text(Status.RECOMMENDED),
+            )
         )
-        for a in _queue(dossier, [Status.RECOMMENDED])
-    ]
+    return rows
 
 
 def review_summary(dossier: Dossier) -> ReviewSummary:
@@ -167,11 +193,11 @@ def review_summary(dossier: Dossier) -> ReviewSummary:
             number=a.number or "",
             title=a.title,
             unit=a.unit.name,
-            category=a.category.name,
+            category=category_text(a),
             totals=tuple(totals.get((a.pk, r)) for r in order),
             mean=mean_2(a.reviewer_mean),
             rank=a.rank,
-            decision=DECISION_TEXT.get(a.status, ""),
+            decision=decision_text(a.status),
         )
         for a in applications
     )
@@ -369,5 +395,6 @@ for _kind, _label, _build, _name, _mime, _version in _KINDS:
         filename=_name,
         mime_type=_mime,
         permission=PERMISSION,
+        scope=selectors.dossiers_visible_to,
         version=_version,
     )

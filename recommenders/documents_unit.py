@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+from applications.selectors import applications_visible_to
 from awards.models import Phase
 from documents import registry
 from documents.pdf import render_pdf, verification_context
@@ -127,5 +128,8 @@ registry.register(
     filename=scoring_form_filename,
     mime_type=registry.PDF,
     permission="recommenders.view_scoring_form",
+    # The application's own scope (a unit sees a group's application only once it was submitted), then the form's
+    # permission (not the group itself; the recommender once the application reached it).
+    scope=applications_visible_to,
     version=scoring_form_version,
 )

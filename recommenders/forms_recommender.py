@@ -60,7 +60,7 @@ class ScoreSheetForm(forms.Form):
         self.items = list(rubric_items)
         for item in self.items:
             self.fields[f"score_{item.code}"] = forms.CharField(
-                label=item.name,
+                label=item.localized("name"),
                 required=False,
                 max_length=10,
                 initial=(initial_scores or {}).get(item.code, ""),
@@ -88,12 +88,20 @@ class ScoreSheetForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """Recommend (with the opinion) or do not recommend (with the reason), confirmed by a required tick, so a
+    decision never takes effect on one stray click; the service requires the text again."""
+
     decision = forms.ChoiceField(choices=DECISION_CHOICES)
     opinion = forms.CharField(
-        label=_("Recommendation opinion"),
+        label=_("Recommendation opinion, or the reason for not recommending"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "required": True}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have read the application and the scores, and confirm this decision."),
+        error_messages={"required": _("Tick the box to confirm the decision.")},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "required": True}),
     )
 
 

@@ -44,7 +44,7 @@ class QueueFilterForm(forms.Form):
         for edition in editions:
             for category in edition.categories.all():
                 if category.parent_id is None:
-                    categories.setdefault(category.code, category.name)
+                    categories.setdefault(category.code, category.localized("name"))
         self.fields["category"].choices = [("", _("All categories"))] + sorted(categories.items())
         self.fields["status"].choices = [
             ("", _("All")),
@@ -106,7 +106,7 @@ class SelfEvaluationForm(forms.Form):
         self.items = list(rubric.items.all())
         for item in self.items:
             self.fields[score_field_name(item)] = forms.CharField(
-                label=item.name, required=False, max_length=20, widget=ScoreInput(item)
+                label=item.localized("name"), required=False, max_length=20, widget=ScoreInput(item)
             )
         self.order_fields([score_field_name(item) for item in self.items] + ["opinion"])
 

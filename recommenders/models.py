@@ -41,6 +41,11 @@ class Endorsement(TimeStampedModel):
     scan_name = models.CharField(_("scan file name"), max_length=200, blank=True)
     scan_mime = models.CharField(_("scan content type"), max_length=100, blank=True)
     scan_sha256 = models.CharField(_("scan SHA-256"), max_length=64, blank=True)
+    # The scan must be of the form printed from the saved scores and opinion: the version (fingerprint) of the
+    # generated form current when the scan was uploaded, and when that was. A later change of a score or of the
+    # opinion changes the form's version, so the unit builds, stamps and scans a new form before endorsing.
+    scan_form_version = models.CharField(_("version of the form the scan was made from"), max_length=100, blank=True)
+    scan_uploaded_at = models.DateTimeField(_("scan uploaded at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

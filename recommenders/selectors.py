@@ -6,10 +6,13 @@ from accounts.models import Recommender
 from applications.enums import Status
 from applications.models import Application
 from applications.selectors import LIST_RELATED
+from core import roles
 
 from .enums import EndorsementLevel
 from .models import Dossier, Endorsement, Evaluation, HandIn
 
+# Every one of these states is reached only through a submission (first_submitted_at is set), so the queue never
+# shows a group's draft, nor a draft withdrawn before it was submitted (that one is `withdrawn`, not listed here).
 UNIT_QUEUE_STATUSES = (
     Status.SUBMITTED,
     Status.RETURNED_TO_UNIT,
@@ -95,6 +98,14 @@ def application_with_chain(pk) -> Application:
         )
         .get(pk=pk)
     )
+
+
+def dossiers_visible_to(user) -> QuerySet[Dossier]:
+    """The dossiers whose page the user may open: their own organisations' (staff: every one)."""
+    qs = Dossier.objects.select_related("recommender", "edition")
+    if roles.is_staff(user):
+        return qs
+    return qs.filter(recommender_id__in=roles.recommender_ids(user))
 
 
 def dossiers_overview(edition) -> QuerySet[Recommender]:

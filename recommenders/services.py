@@ -6,6 +6,7 @@ requests are serialised and a quota is never exceeded.
 """
 
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
@@ -13,16 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
-from accounts.models import Membership, Recommender, Unit
+from accounts.models import Recommender, Unit
 from applications.enums import Action, Status
 from applications.models import Application
-from applications.services import application_transition, unit_contact_emails
+from applications.services import application_transition
 from awards.enums import PhaseKind
+from core import roles
 from core.audit import audit_record, diff, snapshot
 from core.exceptions import BusinessRuleError
-from core.files import validate_file
-from core.mail import mail_after_commit
+from core.files import clean_filename, delete_replaced_file_after_commit, validate_file
 
 from .enums import HANDIN_UPLOAD_TYPES, Decision, EndorsementLevel, HandInKind
 from .models import Dossier, Endorsement, Evaluation, HandIn
@@ -73,18 +73,19 @@ def clean_scores(rubric, raw: dict) -> tuple[dict, Decimal]:
                 raise InvalidOperation
         except InvalidOperation:
             number = None
-            problems.append(_("“%(item)s”: enter a number.") % {"item": item.name})
+            problems.append(_("“%(item)s”: enter a number.") % {"item": item.localized("name")})
             continue
         if number is None:
-            problems.append(_("“%(item)s”: give a score.") % {"item": item.name})
+            problems.append(_("“%(item)s”: give a score.") % {"item": item.localized("name")})
             continue
         if number < 0 or number > item.max_points:
             problems.append(
-                _("“%(item)s”: the score must be between 0 and %(max)s.") % {"item": item.name, "max": item.max_points}
+                _("“%(item)s”: the score must be between 0 and %(max)s.")
+                % {"item": item.localized("name"), "max": item.max_points}
             )
             continue
         if number != number.quantize(Decimal("0.1")):
-            problems.append(_("“%(item)s”: use at most one decimal place.") % {"item": item.name})
+            problems.append(_("“%(item)s”: use at most one decimal place.") % {"item": item.localized("name")})
             continue
         scores[item.code] = str(number.quantize(Decimal("0.1")))
     if problems:
@@ -161,6 +162,15 @@ def unit_scan_upload(*, actor, application: Application, uploaded_file) -> Endor
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status not in (Status.SUBMITTED, Status.RETURNED_TO_UNIT):
         raise BusinessRuleError(_("The unit has already decided on this application."), code="locked")
+    form = scoring_form_state(locked)
+    if not form["form_current"]:
+        raise BusinessRuleError(
+            _(
+                "First build the scoring-and-recommendation form with the saved scores and opinion (step 2); then "
+                "print it, have it signed and stamped, and upload its scan."
+            ),
+            code="form_missing",
+        )
     data = uploaded_file.read()
     mime = validate_file(
         data=data, allowed_types=SCAN_TYPES, max_mb=SCAN_MAX_MB, label=_("Stamped scoring-and-recommendation form")
@@ -171,26 +181,70 @@ def unit_scan_upload(*, actor, application: Application, uploaded_file) -> Endor
     )
     old = endorsement.scan_sha256 or None
     if old == digest:
-        return endorsement
+        if endorsement.scan_form_version == form["version"]:
+            return endorsement
+        raise BusinessRuleError(
+            _(
+                "This is the scan uploaded before the scores or the opinion changed; upload the scan of the form "
+                "built with the saved scores and opinion."
+            ),
+            code="scan_stale",
+        )
     endorsement.scan_sha256, endorsement.scan_mime = digest, mime
-    endorsement.scan_name = (uploaded_file.name or "scan")[-150:]
+    endorsement.scan_form_version, endorsement.scan_uploaded_at = form["version"], timezone.now()
+    endorsement.scan_name = clean_filename(uploaded_file.name, default="scan")
+    replaced = endorsement.scan.name or ""
     endorsement.scan.save(digest[:16], ContentFile(data), save=False)
     endorsement.save()
+    delete_replaced_file_after_commit(Endorsement, "scan", replaced)  # the old scan would otherwise stay an orphan
     audit_record(actor=actor, obj=locked, action="application.unit_scan_uploaded", changes={"scan": [old, digest]})
     return endorsement
 
 
-def unit_endorsement_problems(application: Application) -> list[str]:
-    """What the unit still has to do before it can endorse."""
+def scoring_form_state(application: Application) -> dict:
+    """The generated 成果评分与推荐意见表 against the saved scores and opinion.
+
+    `version`: the fingerprint of what the form prints now (scores, total, opinion, heading); `document`: the
+    generated form (or None); `form_current`: it is built and prints exactly the saved scores and opinion."""
+    from documents.selectors import document_for
+
+    from .documents_unit import SCORING_OPINION_FORM, scoring_form_version
+
+    version = scoring_form_version(application)
+    document = document_for(SCORING_OPINION_FORM, application)
+    current = document is not None and document.is_ready and document.source_version == version
+    return {"version": version, "document": document, "form_current": current}
+
+
+def scan_is_current(endorsement: Endorsement | None, version: str) -> bool:
+    """The stamped scan was uploaded after the form with the saved scores and opinion was generated."""
+    return bool(endorsement and endorsement.scan_sha256 and endorsement.scan_form_version == version)
+
+
+def unit_endorsement_problems(application: Application, *, form_state: dict | None = None) -> list[str]:
+    """What the unit still has to do before it can endorse: the self-evaluation, the opinion, the form generated
+    from them, and the stamped scan of that form (uploaded after it was generated, with nothing changed since)."""
     problems = []
     endorsement = next((e for e in application.endorsements.all() if e.level == EndorsementLevel.UNIT), None)
     has_self_evaluation = any(e.level == EndorsementLevel.UNIT for e in application.evaluations.all())
+    has_opinion = endorsement is not None and bool(endorsement.opinion.strip())
     if not has_self_evaluation:
         problems.append(_("Fill in the self-evaluation."))
-    if endorsement is None or not endorsement.opinion.strip():
+    if not has_opinion:
         problems.append(_("Write the recommendation opinion."))
+    state = form_state or scoring_form_state(application)
+    scan_current = scan_is_current(endorsement, state["version"])
+    if has_self_evaluation and has_opinion and not state["form_current"] and not scan_current:
+        problems.append(_("Build the scoring-and-recommendation form with the saved scores and opinion."))
     if endorsement is None or not endorsement.scan_sha256:
         problems.append(_("Upload the stamped scoring-and-recommendation form."))
+    elif not scan_current:
+        problems.append(
+            _(
+                "The stamped scan is not of the form with the saved scores and opinion (they changed after it was "
+                "uploaded): build the form again, print, stamp and scan it, and upload the new scan."
+            )
+        )
     return problems
 
 
@@ -216,22 +270,11 @@ def unit_endorse(*, actor, application: Application) -> Application:
         problems = unit_endorsement_problems(locked)
         if problems:
             raise BusinessRuleError(" ".join(problems), code="incomplete")
-        quota = locked.edition.unit_quota
-        if quota:
-            used = (
-                Endorsement.objects.filter(
-                    level=EndorsementLevel.UNIT,
-                    decision=Decision.ENDORSED,
-                    application__edition=locked.edition,
-                    application__unit=unit,
-                )
-                .exclude(application=locked)
-                .count()
-            )
-            if used >= quota:
+        for use in quota_usage(locked, kinds=(QUOTA_UNIT_ENDORSEMENTS,)):
+            if use.full:
                 raise BusinessRuleError(
                     _("Your unit has already endorsed %(used)s application(s); this edition allows %(quota)s per unit.")
-                    % {"used": used, "quota": quota},
+                    % {"used": use.used, "quota": use.quota},
                     code="quota",
                 )
         direct = _applies_directly(unit)
@@ -256,27 +299,7 @@ def unit_endorse(*, actor, application: Application) -> Application:
             Endorsement.objects.get_or_create(
                 application=locked, level=EndorsementLevel.RECOMMENDER, defaults={"recommender_id": unit.recommender_id}
             )
-    if not direct and unit.recommender_id:
-        mail_after_commit(
-            to=recommender_emails(unit.recommender),
-            template="recommenders/email/endorsed",
-            context={"application": result},
-        )
     return result
-
-
-def recommender_emails(recommender: Recommender) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            role=Role.RECOMMENDER, recommender=recommender, is_active=True, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
-def applicant_emails(application: Application) -> list[str]:
-    if application.group_id:
-        return [application.group.leader.email]
-    return unit_contact_emails(application.unit)
 
 
 def unit_return(*, actor, application: Application, reason: str) -> Application:
@@ -300,11 +323,6 @@ def unit_return(*, actor, application: Application, reason: str) -> Application:
             level=EndorsementLevel.UNIT,
             defaults={"decision": Decision.RETURNED, "decided_by": actor, "decided_at": timezone.now()},
         )
-    mail_after_commit(
-        to=applicant_emails(result),
-        template="recommenders/email/returned",
-        context={"application": result, "reason": reason.strip()},
-    )
     return result
 
 
@@ -320,10 +338,20 @@ def _check_recommender(application: Application, recommender: Recommender) -> No
         )
 
 
+def _check_decider(actor, recommender_id: int) -> None:
+    """Only a member who decides for the organisation recommends, declines, returns, ranks and hands in; its
+    other members review and score."""
+    if recommender_id not in roles.decider_recommender_ids(actor):
+        raise BusinessRuleError(
+            _("Only a member who decides for your organisation can do this; reviewers score."), code="not_decider"
+        )
+
+
 def recommender_return(*, actor, application: Application, recommender: Recommender, reason: str) -> Application:
     if not reason.strip():
         raise BusinessRuleError(_("Give the reason for returning the application."))
     _check_recommender(application, recommender)
+    _check_decider(actor, recommender.pk)
     _check_phase_open(application.edition, PhaseKind.RECOMMENDATION)
     with transaction.atomic():
         result = application_transition(
@@ -337,46 +365,93 @@ def recommender_return(*, actor, application: Application, recommender: Recommen
         Endorsement.objects.filter(application=result, level=EndorsementLevel.RECOMMENDER).update(
             decision=Decision.RETURNED, decided_by=actor, decided_at=timezone.now()
         )
-    mail_after_commit(
-        to=unit_contact_emails(result.unit),
-        template="recommenders/email/returned",
-        context={"application": result, "reason": reason.strip()},
-    )
     return result
+
+
+QUOTA_UNIT_ENDORSEMENTS = "unit_endorsements"
+QUOTA_RECOMMENDER_TOTAL = "recommender_total"
+QUOTA_PER_UNIT = "per_unit"
+QUOTA_PER_UNIT_CATEGORY = "per_unit_category"
+RECOMMENDATION_QUOTAS = (QUOTA_RECOMMENDER_TOTAL, QUOTA_PER_UNIT, QUOTA_PER_UNIT_CATEGORY)
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """One quota of the edition as it applies to an application: how many places are used of how many."""
+
+    kind: str
+    quota: int
+    used: int
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.quota
+
+
+def quota_usage(application: Application, *, kinds=None, exclude_self: bool = True) -> list[QuotaUse]:
+    """The edition's quotas that apply to `application`, each with the places used: the unit's endorsements
+    (`unit_quota`), and the recommendations of its recommending organisation in all, for its unit, and for its
+    unit and category. The one count behind both the enforcement (`unit_endorse`, `quota_problem`, which exclude
+    the application itself) and what the unit and recommender pages show (`exclude_self=False`: "n of N used")."""
+    edition, unit = application.edition, application.unit
+    kinds = kinds or (QUOTA_UNIT_ENDORSEMENTS, *RECOMMENDATION_QUOTAS)
+    uses = []
+    if QUOTA_UNIT_ENDORSEMENTS in kinds and edition.unit_quota:
+        endorsed = Endorsement.objects.filter(
+            level=EndorsementLevel.UNIT,
+            decision=Decision.ENDORSED,
+            application__edition=edition,
+            application__unit_id=application.unit_id,
+        )
+        if exclude_self:
+            endorsed = endorsed.exclude(application_id=application.pk)
+        uses.append(QuotaUse(QUOTA_UNIT_ENDORSEMENTS, edition.unit_quota, endorsed.count()))
+    if unit.recommender_id is None or not set(kinds) & set(RECOMMENDATION_QUOTAS):
+        return uses
+    recommended = Application.objects.filter(
+        edition=edition, status=Status.RECOMMENDED, unit__recommender_id=unit.recommender_id
+    )
+    if exclude_self:
+        recommended = recommended.exclude(pk=application.pk)
+    limits = [
+        (QUOTA_RECOMMENDER_TOTAL, edition.recommender_total_quota, {}),
+        (QUOTA_PER_UNIT, edition.recommend_per_unit, {"unit_id": application.unit_id}),
+        (
+            QUOTA_PER_UNIT_CATEGORY,
+            edition.recommend_per_unit_category,
+            {"unit_id": application.unit_id, "category_id": application.category_id},
+        ),
+    ]
+    for kind, quota, scope in limits:
+        if kind in kinds and quota is not None:
+            uses.append(QuotaUse(kind, quota, recommended.filter(**scope).count()))
+    return uses
 
 
 def quota_problem(*, application: Application, recommender: Recommender) -> str | None:
     """Why recommending this application would break a quota, or None. Call under the recommender lock."""
-    edition = application.edition
-    recommended = Application.objects.filter(
-        edition=edition, status=Status.RECOMMENDED, unit__recommender=recommender
-    ).exclude(pk=application.pk)
-    if edition.recommender_total_quota is not None:
-        used = recommended.count()
-        if used >= edition.recommender_total_quota:
+    for use in quota_usage(application, kinds=RECOMMENDATION_QUOTAS):
+        if not use.full:
+            continue
+        if use.kind == QUOTA_RECOMMENDER_TOTAL:
             return _(
                 "Your organisation has already recommended %(used)s application(s), its quota for this edition."
-            ) % {"used": used}
-    if edition.recommend_per_unit is not None:
-        used = recommended.filter(unit_id=application.unit_id).count()
-        if used >= edition.recommend_per_unit:
+            ) % {"used": use.used}
+        if use.kind == QUOTA_PER_UNIT:
             return _("%(unit)s already has %(used)s recommended application(s); at most %(quota)s per unit.") % {
                 "unit": application.unit.name,
-                "used": used,
-                "quota": edition.recommend_per_unit,
+                "used": use.used,
+                "quota": use.quota,
             }
-    if edition.recommend_per_unit_category is not None:
-        used = recommended.filter(unit_id=application.unit_id, category_id=application.category_id).count()
-        if used >= edition.recommend_per_unit_category:
-            return _(
-                "%(unit)s already has %(used)s recommended application(s) of the type “%(category)s”; at most "
-                "%(quota)s per unit and type."
-            ) % {
-                "unit": application.unit.name,
-                "used": used,
-                "category": application.category.name,
-                "quota": edition.recommend_per_unit_category,
-            }
+        return _(
+            "%(unit)s already has %(used)s recommended application(s) of the type “%(category)s”; at most "
+            "%(quota)s per unit and type."
+        ) % {
+            "unit": application.unit.name,
+            "used": use.used,
+            "category": application.category.name,
+            "quota": use.quota,
+        }
     return None
 
 
@@ -389,6 +464,7 @@ def recommender_decide(
     concurrent requests against a quota of two exactly two pass and the others get the reason.
     """
     _check_recommender(application, recommender)
+    _check_decider(actor, recommender.pk)
     with transaction.atomic():
         Recommender.objects.select_for_update().get(pk=recommender.pk)
         locked = (
@@ -401,7 +477,17 @@ def recommender_decide(
         target = Status.RECOMMENDED if recommend else Status.DECLINED
         if locked.status == target:
             return locked  # a double click
+        if not opinion.strip():
+            raise BusinessRuleError(
+                _("Write the recommendation opinion.")
+                if recommend
+                else _("Give the reason for not recommending the application."),
+                code="opinion",
+            )
         if recommend:
+            problem = ranking_problem(recommender=recommender, edition=locked.edition, category=locked.category)
+            if problem:
+                raise BusinessRuleError(problem, code="ranking")
             problem = quota_problem(application=locked, recommender=recommender)
             if problem:
                 raise BusinessRuleError(problem, code="quota")
@@ -415,8 +501,7 @@ def recommender_decide(
             application=locked, level=EndorsementLevel.RECOMMENDER, defaults={"recommender": recommender}
         )
         endorsement.decision = Decision.RECOMMENDED if recommend else Decision.DECLINED
-        if opinion.strip():
-            endorsement.opinion = opinion.strip()
+        endorsement.opinion = opinion.strip()
         endorsement.decided_by, endorsement.decided_at, endorsement.recommender = actor, timezone.now(), recommender
         endorsement.save()
     return result
@@ -425,6 +510,7 @@ def recommender_decide(
 def recommender_reconsider(*, actor, application: Application, recommender: Recommender) -> Application:
     """Undo a recommendation or a decline before the deadline: the application waits for a decision again."""
     _check_recommender(application, recommender)
+    _check_decider(actor, recommender.pk)
     _check_phase_open(application.edition, PhaseKind.RECOMMENDATION)
     with transaction.atomic():
         result = application_transition(application=application, action=Action.RECONSIDER, actor=actor)
@@ -434,30 +520,109 @@ def recommender_reconsider(*, actor, application: Application, recommender: Reco
     return result
 
 
+# What a recommending organisation ranks: the applications of a category it reviews and has not sent back.
+RANKED_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+
+
+def _rank_problems(numbers: dict[int, str], ranks: dict[int, object]) -> list[str]:
+    """What keeps `ranks` ({application pk: rank}) from being the ranks 1..n of the applications `numbers`
+    ({pk: number}) each given once; [] when they are."""
+    n = len(numbers)
+    problems, given = [], {}
+    for pk, number in numbers.items():
+        raw = ranks.get(pk)
+        if raw is None or str(raw).strip() == "":
+            problems.append(_("“%(number)s” has no rank.") % {"number": number})
+            continue
+        try:
+            rank = int(str(raw).strip())
+        except ValueError:
+            rank = None
+        if rank is None or not 1 <= rank <= n:
+            problems.append(
+                _("“%(number)s”: the rank must be a whole number from 1 to %(n)s.") % {"number": number, "n": n}
+            )
+            continue
+        given.setdefault(rank, []).append(number)
+    for rank, holders in sorted(given.items()):
+        if len(holders) > 1:
+            problems.append(
+                _("Rank %(rank)s is given to %(numbers)s; each rank goes to one application.")
+                % {"rank": rank, "numbers": "、".join(f"“{h}”" for h in holders)}
+            )
+    return problems  # n ranks within 1..n with no rank given twice: a permutation of 1..n
+
+
+def ranked_applications(recommender: Recommender, edition, category) -> list[Application]:
+    return list(
+        Application.objects.filter(
+            edition=edition, category=category, unit__recommender=recommender, status__in=RANKED_STATUSES
+        ).order_by("number", "pk")
+    )
+
+
+def ranking_problem(*, recommender: Recommender, edition, category) -> str | None:
+    """Why the saved ranking of a category is not complete (ranks 1..n, each once, over the applications it
+    reviews now), or None. Recommending needs a complete ranking of the application's category."""
+    applications = ranked_applications(recommender, edition, category)
+    saved = dict(
+        Endorsement.objects.filter(
+            application__in=applications, level=EndorsementLevel.RECOMMENDER, rank__isnull=False
+        ).values_list("application_id", "rank")
+    )
+    problems = _rank_problems({a.pk: a.number or str(a.pk) for a in applications}, saved)
+    if not problems:
+        return None
+    return _(
+        "Rank the applications of “%(category)s” first (1 to %(n)s, each rank once) and save the ranking: %(problems)s"
+    ) % {"category": category.name, "n": len(applications), "problems": " ".join(problems)}
+
+
 @transaction.atomic
-def recommender_rank(*, actor, recommender: Recommender, edition, category, ordered_ids: list[int]) -> None:
-    """Rank the organisation's applications of one category (1 = best), in the order given."""
+def recommender_rank(
+    *,
+    actor,
+    recommender: Recommender,
+    edition,
+    category,
+    ranks: dict[int, object] | None = None,
+    ordered_ids: list[int] | None = None,
+) -> None:
+    """Rank the organisation's applications of one category (1 = best): `ranks` gives each application's rank
+    ({pk: rank}; `ordered_ids` lists them best first instead). The ranks must be 1..n, each given once, over
+    every application of the category the organisation reviews (endorsed, recommended or declined)."""
+    _check_decider(actor, recommender.pk)
     _check_phase_open(edition, PhaseKind.RECOMMENDATION)
-    applications = {
-        a.pk: a
-        for a in Application.objects.filter(
-            pk__in=ordered_ids, edition=edition, category=category, unit__recommender=recommender
-        )
-    }
-    if set(applications) != set(ordered_ids) or len(ordered_ids) != len(set(ordered_ids)):
+    Recommender.objects.select_for_update().get(pk=recommender.pk)  # decisions check the ranking under this lock
+    if ranks is None:
+        ids = list(ordered_ids or [])
+        if len(ids) != len(set(ids)):
+            raise BusinessRuleError(_("The ranking must list each application of the category once."))
+        ranks = {pk: rank for rank, pk in enumerate(ids, start=1)}
+    applications = {a.pk: a for a in ranked_applications(recommender, edition, category)}
+    if not set(ranks) <= set(applications):
         raise BusinessRuleError(_("The ranking must list each application of the category once."))
-    for rank, pk in enumerate(ordered_ids, start=1):
+    problems = _rank_problems({pk: a.number or str(pk) for pk, a in applications.items()}, ranks)
+    if problems:
+        raise BusinessRuleError(
+            _("Ranks must be 1 to %(n)s, each given once: %(problems)s")
+            % {"n": len(applications), "problems": " ".join(problems)},
+            code="ranking",
+        )
+    clean = {pk: int(str(ranks[pk]).strip()) for pk in applications}
+    for pk, rank in clean.items():
         endorsement, _created = Endorsement.objects.get_or_create(
             application_id=pk, level=EndorsementLevel.RECOMMENDER, defaults={"recommender": recommender}
         )
         if endorsement.rank != rank:
             endorsement.rank = rank
             endorsement.save(update_fields=["rank", "updated_at"])
+    ordered = sorted(clean, key=clean.get)
     audit_record(
         actor=actor,
         obj=recommender,
         action="recommender.ranked",
-        changes={"ranking": [None, [applications[pk].number for pk in ordered_ids]]},
+        changes={"ranking": [None, [applications[pk].number for pk in ordered]]},
         note=f"{edition} · {category}",
     )
 
@@ -474,6 +639,7 @@ def dossier_for(*, recommender: Recommender, edition) -> Dossier:
 def statistics_save(*, actor, dossier: Dossier, data: dict) -> Dossier:
     """The activity statistics (活动统计表), validated against the edition's fields."""
     locked = Dossier.objects.select_for_update(of=("self",)).select_related("edition").get(pk=dossier.pk)
+    _check_decider(actor, locked.recommender_id)
     _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
     clean, problems = {}, []
     for field in locked.edition.statistics_fields:
@@ -508,6 +674,7 @@ def hand_in(*, actor, dossier: Dossier, kind: str, data: bytes, file_name: str, 
     """Hand in one item of the dossier (an upload, or the portal's generated table). Replaceable until the
     recommendation deadline; handing in the same bytes again is a no-op."""
     locked = Dossier.objects.select_for_update(of=("self",)).select_related("edition").get(pk=dossier.pk)
+    _check_decider(actor, locked.recommender_id)
     _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
     if kind in HANDIN_UPLOAD_TYPES:
         mime_type = validate_file(
@@ -521,8 +688,10 @@ def hand_in(*, actor, dossier: Dossier, kind: str, data: bytes, file_name: str, 
         return existing
     item = existing or HandIn(dossier=locked, kind=kind)
     old = item.sha256 or None
-    item.file_name, item.mime_type, item.sha256, item.handed_in_by = file_name[-150:], mime_type, digest, actor
+    item.file_name, item.mime_type, item.sha256, item.handed_in_by = clean_filename(file_name), mime_type, digest, actor
+    replaced = item.file.name if existing else ""
     item.file.save(digest[:16], ContentFile(data), save=False)
     item.save()
+    delete_replaced_file_after_commit(HandIn, "file", replaced)  # one row per kind: the old file has no row left
     audit_record(actor=actor, obj=locked, action=f"dossier.handed_in.{kind}", changes={kind: [old, digest]})
     return item

@@ -259,6 +259,14 @@ def _acting_on(request, pk) -> Application:
     return application
 
 
+def _deciding_on(request, pk) -> Application:
+    """Recommend, decline, reconsider and return: only a member who decides for the organisation."""
+    application = _application_for(request.user, pk)
+    if not request.user.has_perm("recommenders.recommender_decide", application):
+        raise PermissionDenied
+    return application
+
+
 def _back_to(application) -> str:
     return reverse("recommenders:recommender_application", args=[application.pk])
 
@@ -290,11 +298,16 @@ def recommender_score(request, pk):
 @require_POST
 @login_required
 def recommender_decide(request, pk):
-    application = _acting_on(request, pk)
+    application = _deciding_on(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose to recommend or not."))
-        return redirect(_back_to(application))
+        # The page again, with the opinion as typed and what is missing (the confirmation, or the choice).
+        if "decision" in form.errors:
+            messages.error(request, _("Choose to recommend or not."))
+        for error in form.errors.get("confirm", []):
+            messages.error(request, error)
+        context = _application_context(request, application, decision_form=form)
+        return render(request, "recommenders/recommender_application.html", context, status=400)
     recommend = form.cleaned_data["decision"] == "recommend"
     try:
         services.recommender_decide(
@@ -318,7 +331,7 @@ def recommender_decide(request, pk):
 @require_POST
 @login_required
 def recommender_reconsider(request, pk):
-    application = _acting_on(request, pk)
+    application = _deciding_on(request, pk)
     try:
         services.recommender_reconsider(
             actor=request.user, application=application, recommender=application.unit.recommender
@@ -333,7 +346,7 @@ def recommender_reconsider(request, pk):
 @require_POST
 @login_required
 def recommender_return(request, pk):
-    application = _acting_on(request, pk)
+    application = _deciding_on(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for returning the application."))
@@ -355,19 +368,10 @@ def recommender_return(request, pk):
 # --- Ranking ----------------------------------------------------------------------------------------------------
 
 
-def _ordered_from_post(post, applications: list[Application]) -> list[int]:
-    """The order the form gives: by the rank number typed for each row (rows without a valid number keep their
-    place after the numbered ones); the JavaScript up/down buttons renumber the same inputs."""
-
-    def key(indexed):
-        index, application = indexed
-        try:
-            value = int(post.get(f"rank_{application.pk}", ""))
-        except ValueError:
-            value = None
-        return (value is None, value if value is not None else 0, index)
-
-    return [a.pk for _index, a in sorted(enumerate(applications), key=key)]
+def _ranks_from_post(post, applications: list[Application]) -> dict[int, str]:
+    """The rank typed for each row, as typed (the service checks they are 1..n, each once); the JavaScript
+    up/down buttons renumber the same inputs."""
+    return {a.pk: post.get(f"rank_{a.pk}", "").strip() for a in applications}
 
 
 @require_http_methods(["GET", "POST"])
@@ -381,34 +385,45 @@ def recommender_rank(request, pk, edition_pk, category_pk):
             status__in=REVIEWED_STATUSES
         )
     )
-    may_rank = recommender_rules.is_member_of(request.user, recommender) and services.recommendation_open(edition)
+    may_rank = request.user.has_perm("recommenders.rank", recommender) and services.recommendation_open(edition)
     if request.method == "POST":
-        if not recommender_rules.is_member_of(request.user, recommender):
+        if not request.user.has_perm("recommenders.rank", recommender):
             raise PermissionDenied
+        typed = _ranks_from_post(request.POST, applications)
         try:
             services.recommender_rank(
-                actor=request.user,
-                recommender=recommender,
-                edition=edition,
-                category=category,
-                ordered_ids=_ordered_from_post(request.POST, applications),
+                actor=request.user, recommender=recommender, edition=edition, category=category, ranks=typed
             )
         except BusinessRuleError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The ranking is saved."))
+            # Shown on the same page with every rank as typed, so nothing is lost.
+            for application in applications:
+                application.typed_rank = typed[application.pk]
+            context = _rank_context(recommender, edition, category, applications, may_rank, error=error.message)
+            return render(request, "recommenders/recommender_rank.html", context, status=400)
+        messages.success(request, _("The ranking is saved."))
         return redirect(
             "recommenders:recommender_rank", pk=recommender.pk, edition_pk=edition.pk, category_pk=category.pk
         )
-    context = {
+    context = _rank_context(recommender, edition, category, applications, may_rank)
+    return render(request, "recommenders/recommender_rank.html", context)
+
+
+def _rank_context(recommender, edition, category, applications, may_rank, *, error="") -> dict:
+    for position, application in enumerate(applications, start=1):
+        if not hasattr(application, "typed_rank"):
+            # The saved rank; a row not ranked yet is offered its place in the list (saved only with the form).
+            application.typed_rank = application.rank if application.rank is not None else position
+    problem = "" if error else services.ranking_problem(recommender=recommender, edition=edition, category=category)
+    return {
         "recommender": recommender,
         "edition": edition,
         "category": category,
         "applications": applications,
         "may_rank": may_rank,
+        "rank_error": error,
+        "ranking_problem": problem,
         **_deadline(edition),
     }
-    return render(request, "recommenders/recommender_rank.html", context)
 
 
 # --- Dossier and hand-ins ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit
@@ -27,11 +28,10 @@ from core.exceptions import BusinessRuleError
 from core.files import stored_file_response
 from core.views import paginate
 from documents import registry
-from documents import selectors as document_selectors
 
 from . import selectors, services
 from .documents_unit import SCORING_OPINION_FORM
-from .enums import Decision, EndorsementLevel
+from .enums import EndorsementLevel
 from .forms_unit import (
     ENDORSED_STATUSES,
     PASSED_ON,
@@ -153,20 +153,21 @@ def _answer_rows(application) -> list[dict]:
     return [
         {
             "question": question,
-            "value": application.answers.get(question.code),
+            "value": question.answer_display(application.answers.get(question.code)),
             "attachment": attachments.get(question.code),
         }
         for question in application.edition.questions.all()
     ]
 
 
-def _scoring_form_context(application, evaluation) -> dict:
-    """The scoring form's document: shown when it reflects the saved self-evaluation, else the (re)build button."""
+def _scoring_form_context(application, evaluation, state) -> dict:
+    """The scoring form's document: shown when it reflects the saved self-evaluation, else the (re)build button.
+    `state`: services.scoring_form_state(application)."""
     entry = registry.get(SCORING_OPINION_FORM)
-    document = document_selectors.document_for(SCORING_OPINION_FORM, application)
+    document = state["document"]
     stale = False
     if document is not None and not document.in_progress:
-        if not document.is_ready or document.source_version != entry.version_of(application):
+        if not document.is_ready or document.source_version != state["version"]:
             stale = document.is_ready
             document = None if document.is_ready else document
     return {
@@ -175,22 +176,42 @@ def _scoring_form_context(application, evaluation) -> dict:
         "kind_label": entry.label,
         "document": document,
         "stale": stale,
+        "current": state["form_current"],
         "button_label": _("Build the form (PDF) with the saved scores"),
         "available": evaluation is not None,
     }
 
 
-def _quota_context(application) -> dict | None:
-    quota = application.edition.unit_quota
-    if not quota:
-        return None
-    used = Endorsement.objects.filter(
-        level=EndorsementLevel.UNIT,
-        decision=Decision.ENDORSED,
-        application__edition=application.edition,
-        application__unit=application.unit,
-    ).count()
-    return {"quota": quota, "used": used, "full": used >= quota}
+def _scan_state(endorsement, state) -> str:
+    """ "missing": no scan yet; "current": the scan of the form with the saved scores and opinion; "stale": the
+    scores or the opinion changed after the scan was uploaded."""
+    if endorsement is None or not endorsement.scan_sha256:
+        return "missing"
+    return "current" if services.scan_is_current(endorsement, state["version"]) else "stale"
+
+
+QUOTA_TEXTS = {
+    services.QUOTA_UNIT_ENDORSEMENTS: _lazy("Endorsements per unit in this edition: at most %(quota)s."),
+    services.QUOTA_PER_UNIT: _lazy("Recommendations per unit: at most %(quota)s."),
+    services.QUOTA_PER_UNIT_CATEGORY: _lazy("Recommendations per unit in each category: at most %(quota)s."),
+}
+
+
+def _quota_rows(application) -> list[dict]:
+    """The quotas that bind the unit, with "n of N used", counted by services.quota_usage (what enforces them)."""
+    rows = []
+    for use in services.quota_usage(application, kinds=tuple(QUOTA_TEXTS), exclude_self=False):
+        rows.append(
+            {
+                "kind": use.kind,
+                "rule": QUOTA_TEXTS[use.kind] % {"quota": use.quota},
+                "used": use.used,
+                "quota": use.quota,
+                "full": use.full,
+                "category": application.category.name if use.kind == services.QUOTA_PER_UNIT_CATEGORY else "",
+            }
+        )
+    return rows
 
 
 def _review_context(request, application, *, evaluation_form=None, return_form=None, evaluation_error="") -> dict:
@@ -211,6 +232,7 @@ def _review_context(request, application, *, evaluation_form=None, return_form=N
     deadline = _deadline(application.edition)
     now = timezone.now()
     unit = application.unit
+    form_state = services.scoring_form_state(application)
     events = list(application.events.all())
     return {
         "application": application,
@@ -226,15 +248,17 @@ def _review_context(request, application, *, evaluation_form=None, return_form=N
         "evaluation_error": evaluation_error,
         "scan_form": ScanUploadForm(),
         "return_form": return_form or ReturnForm(),
-        "problems": services.unit_endorsement_problems(application) if can_act else [],
+        "problems": services.unit_endorsement_problems(application, form_state=form_state) if can_act else [],
+        "scan_state": _scan_state(endorsement, form_state),
+        "form_current": form_state["form_current"],
         "answers": _answer_rows(application),
         "attachments": list(application.attachments.all()),
         "events": events,
         "deadline": deadline,
         "deadline_passed": deadline is not None and deadline <= now,
-        "quota": _quota_context(application),
+        "quotas": _quota_rows(application),
         "direct": unit.applies_directly and unit.direct_confirmed,
-        "scoring_form": _scoring_form_context(application, evaluation),
+        "scoring_form": _scoring_form_context(application, evaluation, form_state),
         "may_view_scoring_form": request.user.has_perm("recommenders.view_scoring_form", application),
     }
 

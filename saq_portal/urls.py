@@ -5,6 +5,7 @@ from core.views import HomeView
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
+handler429 = "core.views.too_many_requests"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("applications/", include("applications.urls")),
     path("recommenders/", include("recommenders.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,8 @@ bash scripts/setup.sh
 unset DATABASE_URL REDIS_URL EMAIL_URL
 export DJANGO_SETTINGS_MODULE=saq_portal.settings.local
 export DEMO_DEBUG=1
+# The verification links and QR codes printed on documents point at the address the demo serves on.
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:${PORT:-8000}}"
 mkdir -p var
 
 .venv/bin/python manage.py migrate --noinput

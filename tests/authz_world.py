@@ -324,9 +324,11 @@ def _handin(world, recommender_object: str):
     from recommenders.enums import HandInKind
     from tests.factories.recommenders import pdf_bytes
 
-    dossier = services.dossier_for(recommender=world.get(recommender_object), edition=world.get("rec_edition"))
+    recommender = world.get(recommender_object)
+    dossier = services.dossier_for(recommender=recommender, edition=world.get("rec_edition"))
+    decider = recommender_member(recommender, email=f"decider-{recommender.pk}@authz.test")  # hands in for it
     return services.hand_in(
-        actor=None, dossier=dossier, kind=HandInKind.ACTIVITY_SUMMARY, data=pdf_bytes(), file_name="活动总结.pdf"
+        actor=decider, dossier=dossier, kind=HandInKind.ACTIVITY_SUMMARY, data=pdf_bytes(), file_name="活动总结.pdf"
     )
 
 

@@ -57,6 +57,7 @@ def production_env() -> dict:
         DATABASE_URL="postgres://saq:saq@127.0.0.1:5432/saq",
         REDIS_URL="redis://127.0.0.1:6379/0",
         EMAIL_URL="smtp://localhost:25",
+        PORTAL_BASE_URL="https://portal.example.org",
     )
 
 
@@ -114,3 +115,26 @@ def test_production_settings_pass_check_deploy():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_orm_calls_from_async_code_stay_refused_outside_browser_tests():
+    """DJANGO_ALLOW_ASYNC_UNSAFE is set per browser test (tests/e2e/conftest.py), never for the whole suite."""
+    import asyncio
+
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    from accounts.models import User
+
+    async def query_from_async_code():
+        return User.objects.count()
+
+    assert "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
+    with pytest.raises(SynchronousOnlyOperation):
+        asyncio.run(query_from_async_code())
+
+
+def test_browser_tests_run_last(request):
+    names = [item.nodeid for item in request.session.items]
+    browser = [i for i, name in enumerate(names) if name.startswith("tests/e2e/")]
+    if browser:
+        assert browser == list(range(len(names) - len(browser), len(names)))

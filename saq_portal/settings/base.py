@@ -34,10 +34,13 @@ INSTALLED_APPS = [
     "accounts",
     "awards",
     "applications",
+    "notifications",
     "recommenders",
 ]
 
 MIDDLEWARE = [
+    # First: refuses a request whose declared body exceeds MAX_REQUEST_BODY_MB before anything reads the body.
+    "core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -45,13 +48,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.private_pages.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.sessions.SessionPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "saq_portal.urls"
@@ -75,8 +81,18 @@ TEMPLATES = [
     },
 ]
 
+# The embedded default (SQLite) serialises writers: every transaction takes the write lock when it begins
+# (IMMEDIATE), so two requests never deadlock upgrading a read lock, and a writer waits up to 20 s for the
+# other instead of failing with "database is locked". WAL lets pages read while somebody writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -117,7 +133,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form fields other than files (a long opinion or answers) may take 5 MB; files are bounded by the cap below.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# The largest request body accepted, in MB: the largest attachment limit staff may set (awards.forms
+# MAX_ATTACHMENT_MB, 100 MB) plus a margin for the form's other fields. A larger declared Content-Length is answered
+# 413 before the body is read (core.uploads); a streamed body is stopped once it passes this (core.uploads).
+# The reverse proxy must cap bodies too (nginx `client_max_body_size 110m;`).
+MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=110)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.RequestBodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# ZIP-based uploads (docx, xlsx, pptx, zip): bounds checked before any member is expanded (core.files.check_zip).
+UPLOAD_ZIP_MAX_EXPANDED_MB = env.int("UPLOAD_ZIP_MAX_EXPANDED_MB", default=200)
+UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
+UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=10_000)
+UPLOAD_ZIP_RATIO_GRACE_MB = 1  # members smaller than this may compress better than the ratio (repetitive XML)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Celery: broker and results in Redis; eager in the embedded default.
@@ -132,6 +164,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"documents.*": {"queue": "documents"}, "mail.*": {"queue": "mail"}}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Celery beat (docker-compose's `beat` service): deadline reminders, each sent once (notifications.reminders).
+CELERY_BEAT_SCHEDULE = {
+    "deadline-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
+}
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -151,14 +187,27 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="none")
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
-# django-axes owns throttling of password guessing.
-ACCOUNT_RATE_LIMITS = False
+# django-axes owns throttling of password guessing (failed sign-ins); allauth's limits throttle everything else
+# that mails or reveals something: sign-up, password reset, email confirmation.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "login": None,
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
+}
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One count per account and one per client address (core.clients); never a shared empty name.
+AXES_LOCKOUT_PARAMETERS = "core.clients.lockout_parameters"
+AXES_USERNAME_CALLABLE = "core.clients.sign_in_name"
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 AXES_USERNAME_FORM_FIELD = "login"
+# How many reverse proxies append to X-Forwarded-For in front of the portal (0: clients connect directly).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -184,6 +233,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Staff and experts: signed out when the browser closes and after this long without a request (core.sessions).
+# Applicants keep allauth's "remember me" (SESSION_COOKIE_AGE when ticked).
+PRIVILEGED_SESSION_IDLE_SECONDS = 8 * 60 * 60
 
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

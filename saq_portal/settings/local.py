@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = env.bool("DEMO_DEBUG", default=False)
@@ -10,4 +10,4 @@ DEBUG = env.bool("DEMO_DEBUG", default=False)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 # WhiteNoise looks for STATIC_ROOT at start-up; outside production nothing is collected there.
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Production: everything that differs comes from the environment; passes `check --deploy`."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env
 
 DEBUG = False
@@ -31,4 +31,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=1)
+# The public address printed in mails and on every generated document (verification URL and QR code). Required:
+# `check --deploy` fails without it (documents/checks.py) rather than print links to 127.0.0.1.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+# The reverse proxy (nginx, a load balancer) in front of gunicorn appends the client to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

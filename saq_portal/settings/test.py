@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import BASE_DIR, env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://saq:saq@127.0.0.1:5432/saq")}
@@ -24,4 +24,4 @@ STORAGES = {
 }
 
 # WhiteNoise looks for STATIC_ROOT at start-up; outside production nothing is collected there.
-Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -65,8 +65,10 @@
 
   function write(form) {
     try {
+      // `owner`: portal.js forgets drafts at sign-out and drafts of anybody but the signed-in person.
       window.localStorage.setItem(storageKey(form), JSON.stringify({
-        revision: form.dataset.autosaveRevision, savedAt: Date.now(), values: collect(form)
+        owner: document.body.dataset.user || "", revision: form.dataset.autosaveRevision, savedAt: Date.now(),
+        values: collect(form)
       }));
     } catch (e) { /* storage full or disabled: the server copy is still there */ }
   }
@@ -88,6 +90,7 @@
       var field = ensureField(form, name);
       if (!field || field.length !== undefined && !field.tagName) { return; }
       if (field.type === "checkbox") { field.checked = Boolean(values[name]); } else { field.value = values[name]; }
+      field.dispatchEvent(new Event("change", { bubbles: true }));  // e.g. character counters recount
     });
   }
 

@@ -6,6 +6,41 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
 
+  // Drafts typed into forms are copied to this browser (localStorage "saq-autosave:*", applications.js) so an
+  // expired session loses nothing. On a shared computer they must not outlive their author: signing out forgets
+  // them all; a page signed in as somebody else forgets the others'; none is kept longer than a working day.
+  var DRAFT_PREFIX = "saq-autosave:";
+  var DRAFT_MAX_AGE_MS = 8 * 3600 * 1000;
+
+  function forgetDrafts(keep) {
+    try {
+      var storage = window.localStorage;
+      for (var i = storage.length - 1; i >= 0; i -= 1) {
+        var key = storage.key(i);
+        if (key && key.indexOf(DRAFT_PREFIX) === 0) {
+          var record = null;
+          try { record = JSON.parse(storage.getItem(key)); } catch (e) { record = null; }
+          if (!keep || !record || !keep(record)) { storage.removeItem(key); }
+        }
+      }
+    } catch (e) { /* storage disabled: nothing kept */ }
+  }
+
+  document.addEventListener("submit", function (event) {
+    var action = event.target.getAttribute("action") || "";
+    if (/\/accounts\/logout\/$/.test(action)) { forgetDrafts(null); }
+  }, true);
+
+  onReady(function () {
+    var user = document.body.dataset.user || "";
+    var now = Date.now();
+    forgetDrafts(function (record) {
+      var fresh = typeof record.savedAt === "number" && now - record.savedAt < DRAFT_MAX_AGE_MS;
+      // On a signed-out page (an expired session) keep what is fresh: its author signs in again to restore it.
+      return fresh && (user === "" || record.owner === user);
+    });
+  });
+
   // A button with data-confirm asks before its form is submitted.
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;

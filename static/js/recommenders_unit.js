@@ -29,7 +29,7 @@
       total += Math.round(number * 10);
     });
     var out = form.querySelector("[data-score-total]");
-    if (out) { out.textContent = complete ? (total / 10).toFixed(1) : "—"; }
+    if (out) { out.textContent = complete ? (total / 10).toFixed(2) : "—"; }  // scores show two decimals (core format_tags.score)
   }
 
   document.addEventListener("input", function (event) {

@@ -48,7 +48,7 @@ def test_pdf_upload_is_accepted(leader_client, application, report):
     response = _post(leader_client, application, report, "成果报告.pdf", data)
 
     assert response.status_code == 302
-    assert messages_of(response) == ["“成果报告.pdf” uploaded for “成果报告（PDF）”."]
+    assert messages_of(response) == ["“成果报告.pdf” uploaded for “Achievement report (PDF)”."]
     attachment = Attachment.objects.get(application=application)
     assert (
         attachment.original_name,
@@ -77,7 +77,7 @@ def test_png_renamed_pdf_is_refused_for_a_pdf_only_requirement(leader_client, ap
 
     assert response.status_code == 200
     assert _error_of(response) == (
-        "This file is not an accepted type for “成果报告（PDF）” (its content is PNG). Accepted: PDF."
+        "This file is not an accepted type for “Achievement report (PDF)” (its content is PNG). Accepted: PDF."
     )
     assert not Attachment.objects.exists()
 
@@ -97,7 +97,7 @@ def test_too_large_file_is_refused(leader_client, application, report):
     response = _post(leader_client, application, report, "成果报告.pdf", data)
 
     assert response.status_code == 200
-    assert _error_of(response) == "The file is 1.0 MB; “成果报告（PDF）” may be at most 1 MB."
+    assert _error_of(response) == "The file is 1.0 MB; “Achievement report (PDF)” may be at most 1 MB."
     assert not Attachment.objects.exists()
 
 
@@ -173,3 +173,60 @@ def test_download_of_another_applications_file_is_404(leader_client, application
         leader_client.get(reverse("applications:attachment_download", args=[other.pk, attachment.pk])).status_code
         == 404
     )
+
+
+# --- Upload safety: hostile PDFs, names with invisible characters, replaced files ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "problem"),
+    [
+        (
+            "pdf_with_document_javascript",
+            "it contains JavaScript (scripts that run when the file is opened)",
+        ),
+        ("pdf_with_launch_open_action", "it contains an action that starts another program"),
+        ("pdf_with_embedded_file", "it contains embedded files (other files hidden inside the PDF)"),
+        ("pdf_html_polyglot", "it is at the same time a web page (it contains HTML markup)"),
+        ("pdf_zip_polyglot", "it is at the same time a ZIP archive"),
+    ],
+)
+def test_dangerous_pdf_attachments_are_refused_with_the_reason(leader_client, application, report, build, problem):
+    from tests.factories import hostile_files
+
+    response = _post(leader_client, application, report, "成果报告.pdf", getattr(hostile_files, build)())
+
+    assert response.status_code == 200
+    assert _error_of(response) == (
+        f"For safety this PDF cannot be accepted: {problem}. Save or print it again as a plain PDF (for example with "
+        "“Save as PDF” or “Print to PDF”) and upload that file."
+    )
+    assert not Attachment.objects.exists()
+
+
+def test_a_right_to_left_override_is_removed_from_the_stored_and_downloaded_name(leader_client, application, scan):
+    _post(leader_client, application, scan, "invoice\u202egpj.exe", pdf_bytes())
+    attachment = Attachment.objects.get()
+
+    response = leader_client.get(reverse("applications:attachment_download", args=[application.pk, attachment.pk]))
+
+    assert attachment.original_name == "invoicegpj.exe"
+    assert response["Content-Disposition"] == 'attachment; filename="invoicegpj.exe"'
+
+
+def test_a_replaced_file_stays_on_disk_for_its_history_row_and_nothing_is_orphaned(
+    leader_client, application, report, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from tests.media_files import orphans
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(leader_client, application, report, "报告v1.pdf", pdf_bytes(text="v1"))
+        _post(leader_client, application, report, "报告v2.pdf", pdf_bytes(text="v2"))
+
+    old, new = Attachment.objects.filter(application=application).order_by("id")
+    assert (old.is_current, new.is_current) == (False, True)
+    assert old.file.name != new.file.name
+    assert (Path(settings.MEDIA_ROOT) / old.file.name).read_bytes() == pdf_bytes(text="v1")
+    assert orphans() == set()

@@ -104,14 +104,14 @@ def test_missing_answers_and_files_are_listed(edition, group):
     application = draft_application(edition=edition, group=group, complete=False)
     problems = application_problems(application)
     assert problems == [
-        "Answer “联系人”.",
-        "Answer “联系电话”.",
-        "Answer “成果简介”.",
-        "Answer “取得的主要成果”.",
-        "Answer “选择课题理由”.",
-        "Answer “活动开始日期”.",
-        "Answer “活动结束日期”.",
-        "Upload “成果报告（PDF）”.",
-        "Upload “盖章申报表（扫描件）”.",
+        "Answer “Contact person”.",  # in the English versions of the questions: the tests run in English
+        "Answer “Contact phone”.",
+        "Answer “Summary of the achievement”.",
+        "Answer “Main results”.",
+        "Answer “Reasons for choosing the topic”.",
+        "Answer “Start of the activity”.",
+        "Answer “End of the activity”.",
+        "Upload “Achievement report (PDF)”.",
+        "Upload “Stamped application form (scan)”.",
     ]
     assert _refusal(application) == " ".join(problems)

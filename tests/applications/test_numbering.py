@@ -25,7 +25,7 @@ def test_50_parallel_submissions_get_50_consecutive_numbers(edition):
         try:
             barrier.wait(timeout=60)
             application_submit(actor=application.created_by, application=application)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             connection.close()  # each thread had its own connection

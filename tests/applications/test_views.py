@@ -66,7 +66,7 @@ def test_create_draft_from_chosen_edition(edition, group, leader_client):
     page = leader_client.get(url, {"edition": edition.pk}).content.decode()
     response = leader_client.post(url, {"edition": edition.pk, "category": subtype.pk, "title": " 降低车削尺寸超差率 "})
 
-    assert "问题解决型 · 现场型" in page
+    assert "Problem-solving · On-site" in page
     application = Application.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:edit", args=[application.pk])
@@ -117,7 +117,10 @@ def test_edit_saves_draft_without_required_fields(edition, group, leader_client)
     response = leader_client.post(url, _form_data(application, q_summary="先写一部分", q_direct_benefit="12.50"))
 
     assert response.status_code == 302
-    assert messages_of(response) == ["Saved. You can come back and continue at any time before the deadline."]
+    deadline = timezone.localtime(edition.application_phase.ends_at)
+    assert messages_of(response) == [
+        f"Saved. You can come back and change it until {deadline:%Y-%m-%d} 22:00 (Beijing time)."
+    ]
     application.refresh_from_db()
     assert application.answers["summary"] == "先写一部分"
     assert application.answers["direct_benefit"] == "12.5"
@@ -268,7 +271,7 @@ def test_submit_page_lists_problems_and_refuses(edition, group, leader_client):
     page = leader_client.get(url).content.decode()
     response = leader_client.post(url, {"confirm": "on"})
 
-    assert "Answer “成果简介”." in page
+    assert "Answer “Summary of the achievement”." in page
     assert response.status_code == 200
     assert "Complete these points first:" in response.content.decode()
     application.refresh_from_db()
@@ -307,7 +310,7 @@ def test_detail_shows_timeline_problems_and_deadline(edition, group, leader_clie
     assert 'data-testid="timeline"' in page
     assert "Created" in page and group.leader.full_name in page
     assert "Deadline extended for this application" in page and "特殊情况" in page
-    assert "Upload “成果报告（PDF）”." in page
+    assert "Upload “Achievement report (PDF)”." in page
     assert f"{timezone.localtime(until):%Y-%m-%d %H:%M}" in page
     assert 'data-testid="extended-until"' in page
 

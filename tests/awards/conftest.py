@@ -11,7 +11,7 @@ from tests.factories import (
 )
 from tests.factories.accounts import UserFactory
 from tests.factories.awards import EditionFactory, ProgrammeFactory
-from tests.helpers import client_for  # noqa: F401  (re-exported to the tests)
+from tests.helpers import client_for
 
 
 @pytest.fixture

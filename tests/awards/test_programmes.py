@@ -73,9 +73,11 @@ def test_programme_create_stores_the_code_in_capitals_and_audits_every_field(sta
     assert entry.changes == {
         "code": [None, "QB"],
         "name": [None, "工业企业质量标杆"],
+        "name_en": [None, ""],
         "kind": [None, "benchmark"],
         "applicant_kind": [None, "unit"],
         "description": [None, "符合条件的工业企业申报。"],
+        "description_en": [None, ""],
         "is_active": [None, True],
     }
 

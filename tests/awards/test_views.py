@@ -72,13 +72,31 @@ def test_edition_info_is_shown_to_every_signed_in_role(qc_2020, role):
     assert response.status_code == 200
     assert "2020年上海市质量管理小组活动成果" in html
     assert "2020-07-12 22:00" in html
-    assert "问题解决型" in html
-    assert "成果报告（PDF）" in html
+    assert "Problem-solving" in html  # the English versions of the configured texts: the page is in English
+    assert "Achievement report (PDF)" in html
     assert reverse("awards:edition_schedule", args=[qc_2020.pk]) not in html
 
 
-def test_edition_info_sends_anonymous_users_to_sign_in(qc_2020, client):
-    assert client.get(reverse("awards:edition_info", args=[qc_2020.pk])).status_code == 302
+def test_edition_info_is_public_with_notice_schedule_categories_and_how_to_apply(qc_2020, client):
+    Edition.objects.filter(pk=qc_2020.pk).update(notice="请各单位于截止时间前完成网上申报。")
+    response = client.get(reverse("awards:edition_info", args=[qc_2020.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2020年上海市质量管理小组活动成果" in html
+    assert "<p>请各单位于截止时间前完成网上申报。</p>" in html
+    assert '<strong data-testid="deadline">2020-07-12 22:00</strong>' in html  # Beijing time (14:00 UTC)
+    assert 'data-phase="application"' in html
+    assert "Problem-solving" in html
+    assert "Sign up, then register your QC group under its unit; the unit's contact approves the group." in html
+    assert 'data-testid="how-to-apply"' in html and 'data-testid="signup"' in html
+    assert reverse("awards:edition_schedule", args=[qc_2020.pk]) not in html
+
+
+def test_edition_info_of_an_edition_without_a_window_is_404_except_for_staff(qc_2020, client, staff_client):
+    qc_2020.phases.filter(kind=PhaseKind.APPLICATION).delete()
+    url = reverse("awards:edition_info", args=[qc_2020.pk])
+    assert client.get(url).status_code == 404
+    assert staff_client.get(url).status_code == 200
 
 
 def test_staff_console_navigation_links_the_programmes(staff_client):
@@ -202,11 +220,11 @@ def test_edition_detail_shows_the_whole_configuration(qc_2020, staff_client):
     assert "2020-12-31 17:00" in schedule
     # Categories with sub-types, rubrics with items and totals.
     categories = html[html.index('data-testid="categories"') : html.index('data-testid="rubrics"')]
-    assert categories.index("问题解决型") < categories.index("现场型") < categories.index("服务型")
-    assert categories.index("服务型") < categories.index("创新型")
+    assert categories.index("Problem-solving") < categories.index("On-site") < categories.index("Service")
+    assert categories.index("Service") < categories.index("Innovation")
     rubrics = html[html.index('data-testid="rubrics"') : html.index('data-testid="rules"')]
     assert rubrics.count('<td class="text-end" data-testid="rubric-total">100</td>') == 2
-    assert '<td>原因分析</td><td class="text-end">30</td>' in rubrics
+    assert '<td>Cause analysis</td><td class="text-end">30</td>' in rubrics
     # Rules, questions, required files.
     assert '<dd class="col-4 mb-1" data-rule="min_members">3</dd>' in html
     assert '<dd class="col-4 mb-1" data-rule="unit_quota"><span class="text-muted">no limit</span></dd>' in html
@@ -556,7 +574,7 @@ def test_edition_categories_refuses_deleting_a_parent_that_keeps_subtypes(qc_202
     data[f"categories-{row_of(formset, code='problem_solving')}-DELETE"] = "on"
     response = staff_client.post(reverse("awards:edition_categories", args=[qc_2020.pk]), data)
     assert response.context["formset"].non_form_errors() == [
-        "“问题解决型” still has sub-types: move or delete them first."
+        "“Problem-solving” still has sub-types: move or delete them first."
     ]
     assert Category.objects.filter(edition=qc_2020).count() == 6
 
@@ -601,7 +619,7 @@ def test_rubric_items_changes_points_and_shows_the_new_total(qc_2020, staff_clie
     data.update({f"items-{new}-code": "certified", f"items-{new}-name": "持证情况", f"items-{new}-max_points": "3.5"})
     data[f"items-{new}-position"] = "7"
     response = staff_client.post(reverse("awards:rubric_items", args=[rubric.pk]), data, follow=True)
-    assert messages_of(response) == ["Items of “问题解决型课题成果评价表” saved."]
+    assert messages_of(response) == ["Items of “Assessment of problem-solving topics” saved."]
     assert '<strong data-testid="rubric-total">106</strong>' in response.content.decode()
     assert RubricItem.objects.get(rubric=rubric, code="feature").max_points == Decimal("12.5")
     entry = AuditEntry.objects.get(action="edition.rubric_items_changed")
@@ -658,9 +676,11 @@ def test_edition_categories_refuses_deleting_a_category_that_applications_use(st
     data[f"categories-{row_of(formset, code='problem_solving_service')}-name"] = "服务型（改）"
     response = staff_client.post(reverse("awards:edition_categories", args=[edition.pk]), data)
     assert response.status_code == 200
-    [message] = messages_of(response)
-    assert message.startswith("Not saved: a row you deleted is used by existing records (")
-    assert message.endswith("). Keep it, or rename it.")
+    innovation = Category.objects.get(edition=edition, code="innovation")
+    assert [str(e) for e in response.context["formset"].non_form_errors()] == [
+        f"“{innovation}” cannot be deleted: 1 application uses it. Keep it (you may rename it), "
+        "or have that application moved to another category first."
+    ]
     # Nothing of the submission was saved: the whole save is one transaction.
     assert Category.objects.filter(edition=edition, code="innovation").exists()
     assert Category.objects.get(edition=edition, code="problem_solving_service").name == "服务型"

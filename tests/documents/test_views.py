@@ -36,9 +36,13 @@ def test_download_serves_the_file_to_a_user_with_the_owner_permission(contact_cl
     assert len(body) == ready_document.size
 
 
-def test_download_is_forbidden_without_the_owner_permission(stranger_client, ready_document):
-    response = stranger_client.get(reverse("documents:download", args=[ready_document.pk]))
-    assert response.status_code == 403
+def test_download_without_the_owner_permission_is_404_like_a_missing_one(stranger_client, ready_document):
+    """No existence oracle: someone else's document and a missing one get the same answer."""
+    theirs = stranger_client.get(reverse("documents:download", args=[ready_document.pk]))
+    missing = stranger_client.get(reverse("documents:download", args=[ready_document.pk + 1000]))
+
+    assert (theirs.status_code, missing.status_code) == (404, 404)
+    assert theirs.templates[0].name == missing.templates[0].name == "404.html"
 
 
 def test_download_of_a_document_that_is_not_ready_is_404(contact_client, pending_document):
@@ -76,11 +80,14 @@ def test_status_shows_the_download_link_and_stops_polling_when_ready(contact_cli
     assert "<html" not in html  # a fragment for htmx
 
 
-def test_status_shows_the_error_when_failed(contact_client, ready_document):
+def test_status_shows_a_readable_message_when_failed(contact_client, ready_document):
     Document.objects.filter(pk=ready_document.pk).update(status=DocumentStatus.FAILED, error="RuntimeError: 模板缺失")
     response = contact_client.get(reverse("documents:status", args=[ready_document.pk]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert "RuntimeError: 模板缺失" in html
+    # The exception text stays for staff (admin, audit log); the page says what to do.
+    assert "RuntimeError" not in html
+    assert "模板缺失" not in html
+    assert "Something went wrong on the server while building it. Try again; if it fails again" in html
     assert "hx-trigger" not in html
     assert reverse("documents:request", args=[UNIT_TABLE, ready_document.owner_id]) in html
 
@@ -91,8 +98,9 @@ def test_status_without_htmx_is_a_full_page(contact_client, ready_document):
     assert "<html" in response.content.decode()
 
 
-def test_status_is_forbidden_without_the_owner_permission(stranger_client, ready_document):
-    assert stranger_client.get(reverse("documents:status", args=[ready_document.pk])).status_code == 403
+def test_status_without_the_owner_permission_is_404_like_a_missing_one(stranger_client, ready_document):
+    assert stranger_client.get(reverse("documents:status", args=[ready_document.pk])).status_code == 404
+    assert stranger_client.get(reverse("documents:status", args=[ready_document.pk + 1000])).status_code == 404
 
 
 def test_request_by_htmx_returns_the_status_fragment(
@@ -119,9 +127,11 @@ def test_request_without_htmx_redirects_back(contact_client, table_kind, unit, d
     assert response["Location"] == reverse("documents:status", args=[Document.objects.get().pk])
 
 
-def test_request_is_forbidden_without_the_owner_permission(stranger_client, table_kind, unit):
-    response = stranger_client.post(reverse("documents:request", args=[UNIT_TABLE, unit.pk]))
-    assert response.status_code == 403
+def test_request_without_the_owner_permission_is_404_like_a_missing_owner(stranger_client, table_kind, unit):
+    theirs = stranger_client.post(reverse("documents:request", args=[UNIT_TABLE, unit.pk]))
+    missing = stranger_client.post(reverse("documents:request", args=[UNIT_TABLE, unit.pk + 1000]))
+
+    assert (theirs.status_code, missing.status_code) == (404, 404)
     assert not Document.objects.exists()
 
 

@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# The sync Playwright API runs an event loop in this thread, so Django would refuse ORM calls made by the test
-# itself (fixtures, assertions) as "async unsafe". There is no concurrency here; allow them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -48,13 +44,30 @@ def live_server(_media_url_for_live_server, live_server):
 
 def pytest_collection_modifyitems(items):
     here = Path(__file__).resolve().parent
+    browser_tests = []
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            browser_tests.append(item)
+    # Browser tests run last, so nothing else ever runs beside a live Playwright event loop.
+    others = [item for item in items if item not in set(browser_tests)]
+    items[:] = others + browser_tests
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module", autouse=True)
+def _orm_beside_the_browser():
+    """The sync Playwright API keeps an asyncio loop running in this thread while it is started, so Django would
+    refuse the test's own ORM calls (fixtures, database set-up, assertions) as "async unsafe". Nothing runs
+    concurrently here: allow them for browser test modules only (set before their browser starts, removed after
+    it stopped), never for the rest of the suite, where the check guards real bugs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module; Playwright (and its event loop) stops when the module is done."""
     if not Path(CHROMIUM_PATH).exists():
         pytest.fail(f"no Chromium at {CHROMIUM_PATH} (set CHROMIUM_PATH); e2e tests never download a browser")
     from playwright.sync_api import sync_playwright

@@ -50,7 +50,7 @@ def test_group_fills_uploads_previews_and_submits(page, live_server, edition, tm
 
     # Create: edition chosen from the panel, then category (with sub-type) and topic.
     panel.get_by_test_id("apply-QC").click()
-    page.select_option("select[name=category]", label="问题解决型 · 现场型")
+    page.select_option("select[name=category]", label="Problem-solving · On-site")  # the page is in English
     page.fill("input[name=title]", TITLE)
     page.get_by_test_id("create").click()
     expect(page).to_have_url(re.compile(r".*/applications/\d+/edit/$"))
@@ -138,8 +138,14 @@ def test_late_submission_is_refused_with_clear_message(page, live_server, editio
     assert page.js_errors == []
 
 
-def test_input_survives_a_lost_session(page, live_server, edition):
-    """Typed text is kept in the browser: after a sign-out (or an expired session) the form offers it back."""
+def drafts_in_browser(page) -> list[str]:
+    return page.evaluate(
+        "() => Object.keys(window.localStorage).filter(function (k) { return k.indexOf('saq-autosave:') === 0; })"
+    )
+
+
+def test_input_survives_an_expired_session(page, live_server, edition):
+    """Typed text is kept in the browser: after the session is lost (not signed out) the form offers it back."""
     base = live_server.url
     application = draft_application(edition=edition, group=eligible_group(), complete=False)
     typed = "会话过期前输入的成果简介，不能丢失。"
@@ -148,7 +154,8 @@ def test_input_survives_a_lost_session(page, live_server, edition):
     page.goto(f"{base}/applications/{application.pk}/edit/")
     page.fill("textarea[name=q_summary]", typed)
     page.wait_for_timeout(600)  # the form is copied to localStorage 0.4 s after the last keystroke
-    page.click("nav form[action='/accounts/logout/'] button[type=submit]")
+    page.context.clear_cookies()  # the session expires while the page is open
+    page.goto(f"{base}/accounts/login/")
 
     sign_in(page, base, application.created_by.email)
     page.goto(f"{base}/applications/{application.pk}/edit/")
@@ -161,4 +168,40 @@ def test_input_survives_a_lost_session(page, live_server, edition):
     expect(page.locator("[data-autosave-notice]")).to_be_hidden()
     application.refresh_from_db()
     assert application.answers["summary"] == typed
+    assert page.js_errors == []
+
+
+def test_signing_out_forgets_the_drafts_kept_in_the_browser(page, live_server, edition):
+    """On a shared computer nobody finds the previous person's typing after they signed out."""
+    base = live_server.url
+    application = draft_application(edition=edition, group=eligible_group(), complete=False)
+
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/edit/")
+    page.fill("textarea[name=q_summary]", "在公共电脑上输入的内容")
+    page.wait_for_timeout(600)
+    assert len(drafts_in_browser(page)) == 1
+    page.click("nav form[action='/accounts/logout/'] button[type=submit]")
+    page.wait_for_load_state()
+
+    assert drafts_in_browser(page) == []
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/edit/")
+    expect(page.locator("[data-autosave-notice]")).to_be_hidden()
+    assert page.js_errors == []
+
+
+def test_another_person_signing_in_does_not_get_the_previous_drafts(page, live_server, edition):
+    base = live_server.url
+    application = draft_application(edition=edition, group=eligible_group(), complete=False)
+    other = draft_application(edition=edition, group=eligible_group(), complete=False)
+
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/edit/")
+    page.fill("textarea[name=q_summary]", "前一位用户的草稿")
+    page.wait_for_timeout(600)
+    page.context.clear_cookies()
+    sign_in(page, base, other.created_by.email)
+
+    assert drafts_in_browser(page) == []
     assert page.js_errors == []

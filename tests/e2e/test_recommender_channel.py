@@ -119,6 +119,10 @@ def test_recommender_channel_end_to_end(page, new_page, live_server, story, tmp_
         page.fill(f"[data-testid=score-{code}]", value)
     page.fill("[data-testid=opinion]", "该成果选题来自生产现场急需，数据翔实，效果明显，同意推荐。")
     page.click("[data-testid=evaluation-save]")
+    # The scan is of the form generated from the saved scores: the upload waits for it.
+    expect(page.get_by_test_id("scan-needs-form")).to_be_visible()
+    page.locator("[data-testid=scoring-form] [data-testid=document-request] button").click()
+    expect(page.locator("[data-testid=scoring-form] [data-testid=document-download]")).to_be_visible(timeout=30_000)
     page.set_input_files("[data-testid=scan-form] input[type=file]", str(story["scan"]))
     page.click("[data-testid=scan-form] button[type=submit]")
     expect(page.locator("[data-testid=scan-uploaded]")).to_be_visible()
@@ -141,7 +145,7 @@ def test_recommender_channel_end_to_end(page, new_page, live_server, story, tmp_
     # 3. Scores the new application: an out-of-range value is refused and kept, then corrected.
     reviewer.click(f"[data-testid=queue-row][data-number='{fresh.number}'] a")
     expect(reviewer.locator("[data-testid=unit-opinion]")).to_contain_text("同意推荐")
-    expect(reviewer.locator("[data-testid=self-total]")).to_have_text("85.0")
+    expect(reviewer.locator("[data-testid=self-total]")).to_have_text("85.00")
     for code, value in {**SCORES, "cause": "35"}.items():
         reviewer.fill(f"[data-testid=score-form] [data-testid=score-{code}]", value)
     reviewer.click("[data-testid=save-scores]")
@@ -168,11 +172,26 @@ def test_recommender_channel_end_to_end(page, new_page, live_server, story, tmp_
         )
     )
     assert (ranks[fresh.pk], ranks[story["earlier_solving"].pk]) == (1, 2)
+    # Ranks are 1..n, each once: a duplicate is refused with the reason and the typed ranks kept.
+    reviewer.fill(f"[data-testid=rank-row][data-number='{fresh.number}'] [data-testid=rank-input]", "2")
+    reviewer.click("[data-testid=save-ranking]")
+    expect(reviewer.get_by_test_id("rank-error")).to_contain_text("Rank 2 is given to")
+    expect(
+        reviewer.locator(f"[data-testid=rank-row][data-number='{fresh.number}'] [data-testid=rank-input]")
+    ).to_have_value("2")
+    assert Endorsement.objects.get(application=fresh, level=EndorsementLevel.RECOMMENDER).rank == 1
+    # The innovation entry is ranked too (recommending needs the category's ranking).
+    reviewer.goto(f"{base}/recommenders/recommender/{story['recommender'].pk}/queue/")
+    reviewer.locator("[data-testid=queue-category]").nth(1).locator("[data-testid=rank-link]").click()
+    expect(reviewer.get_by_test_id("ranking-incomplete")).to_be_visible()
+    reviewer.click("[data-testid=save-ranking]")
+    expect(reviewer.locator(".alert-success")).to_contain_text("The ranking is saved.")
 
     # 5. Recommends the two earlier ones; the third is refused with the quota message.
     def open_and_decide(application, decision):
         reviewer.goto(f"{base}/recommenders/recommender/application/{application.pk}/")
         reviewer.fill("[data-testid=decide-form] textarea", "经评审组评审，同意推荐。")
+        reviewer.check("[data-testid=decision-confirm]")
         reviewer.click(f"[data-testid={decision}]")
 
     open_and_decide(story["earlier_solving"], "recommend")
@@ -220,4 +239,6 @@ def test_recommender_channel_end_to_end(page, new_page, live_server, story, tmp_
     assert table == [(fresh.number, fresh.title), (story["earlier_innovation"].number, "研制轴承套圈自动上料装置")]
     _libreoffice_converts(data, tmp_path)
 
-    assert page.js_errors == [] and reviewer.js_errors == []
+    # Only the refused duplicate ranking answered with an error status; no script or CSP error.
+    assert page.js_errors == []
+    assert [e for e in reviewer.js_errors if not (e.startswith("HTTP 400 ") and "/rank/" in e)] == []

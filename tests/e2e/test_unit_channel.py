@@ -76,7 +76,7 @@ def test_unit_endorses_with_self_evaluation_and_stamped_scan(page, live_server, 
 
     # Corrected: the total is computed while typing and saved.
     page.fill("[data-testid=score-cause]", "27")
-    expect(page.get_by_test_id("score-total")).to_have_text("88.0")
+    expect(page.get_by_test_id("score-total")).to_have_text("88.00")
     page.get_by_test_id("evaluation-save").click()
     expect(page.get_by_test_id("saved-total")).to_contain_text("88.0")
 
@@ -104,12 +104,23 @@ def test_unit_endorses_with_self_evaluation_and_stamped_scan(page, live_server, 
     expect(page.get_by_test_id("endorse-ready")).to_be_visible()
     screenshot(page, "unit-03-ready-to-endorse")
 
+    # A score changed after the scan: the page asks for a new form and scan, and the unit cannot endorse.
+    page.fill("[data-testid=score-report]", "3")
+    page.get_by_test_id("evaluation-save").click()
+    expect(page.get_by_test_id("scan-stale")).to_be_visible()
+    expect(page.get_by_test_id("scoring-form-stale")).to_be_visible()
+    expect(page.get_by_test_id("endorse-button")).to_be_disabled()
+    screenshot(page, "unit-03b-scan-stale")
+    page.fill("[data-testid=score-report]", "4")
+    page.get_by_test_id("evaluation-save").click()  # back to the scores the scan shows
+    expect(page.get_by_test_id("endorse-ready")).to_be_visible()
+
     # Endorse, after the confirmation dialog.
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_test_id("endorse-button").click()
     expect(page.get_by_test_id("application-status")).to_have_attribute("data-status", "endorsed")
     expect(page.get_by_test_id("decision")).to_have_attribute("data-decision", "endorsed")
-    expect(page.locator("[data-testid=self-evaluation-readonly] [data-testid=score-total]")).to_have_text("88.0")
+    expect(page.locator("[data-testid=self-evaluation-readonly] [data-testid=score-total]")).to_have_text("88.00")
     screenshot(page, "unit-04-endorsed")
 
     application = Application.objects.get(pk=application.pk)

@@ -168,10 +168,13 @@ def group_leader(group: QCGroup | None = None) -> User:
     return group.leader
 
 
-def recommender_member(recommender: Recommender | None = None, **user_fields) -> User:
-    """A person who acts for `recommender` (a new district bureau if None)."""
+def recommender_member(recommender: Recommender | None = None, *, can_decide: bool = True, **user_fields) -> User:
+    """A person who acts for `recommender` (a new district bureau if None): one who decides for it by default,
+    a reviewer who only scores with `can_decide=False`."""
     user = UserFactory(**user_fields)
-    MembershipFactory(user=user, role=Role.RECOMMENDER, recommender=recommender or RecommenderFactory())
+    MembershipFactory(
+        user=user, role=Role.RECOMMENDER, recommender=recommender or RecommenderFactory(), can_decide=can_decide
+    )
     return user
 
 

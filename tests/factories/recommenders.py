@@ -35,6 +35,7 @@ __all__ = [
     "category_of",
     "close_unit_endorsement",
     "contact_of",
+    "decided",
     "default_scores",
     "draft_application",
     "endorsed_application",
@@ -42,8 +43,10 @@ __all__ = [
     "pdf_bytes",
     "png_bytes",
     "qc_edition",
+    "ranked",
     "ready_to_endorse",
     "scan_uploaded",
+    "scoring_form_built",
     "self_evaluated",
     "submitted_application",
     "unit_endorsement",
@@ -189,8 +192,21 @@ def self_evaluated(
     )
 
 
+def scoring_form_built(application: Application, actor=None):
+    """The 成果评分与推荐意见表 generated (in this process) from the saved scores and opinion."""
+    from documents.services import document_build_now
+    from recommenders.documents_unit import SCORING_OPINION_FORM
+
+    document = document_build_now(kind=SCORING_OPINION_FORM, obj=application, actor=actor)
+    assert document.is_ready, document.error
+    return document
+
+
 def scan_uploaded(application: Application, actor, *, data: bytes | None = None, name: str = "盖章扫描件.png"):
-    """The unit's stamped scoring-and-recommendation form (default: a real PNG)."""
+    """The unit's stamped scoring-and-recommendation form (default: a real PNG), uploaded after the form was
+    generated from the saved scores and opinion (built here if it is not current)."""
+    if not recommender_services.scoring_form_state(application)["form_current"]:
+        scoring_form_built(application, actor)
     return recommender_services.unit_scan_upload(
         actor=actor, application=application, uploaded_file=upload(name, data or png_bytes())
     )
@@ -218,6 +234,50 @@ def endorsed_application(
     actor = actor or contact_of(application.unit)
     ready_to_endorse(application, actor)
     return recommender_services.unit_endorse(actor=actor, application=application)
+
+
+DEFAULT_RECOMMENDER_OPINION = "经评审，同意推荐。"
+DEFAULT_DECLINE_REASON = "经评审，本年度不予推荐。"
+
+
+def ranked(actor, application: Application, *first: Application) -> None:
+    """Rank every application of `application`'s category under its recommender (1..n, each once): the ones in
+    `first` lead in that order, the rest follow by their saved rank, then by number. `actor` decides for the
+    recommender."""
+    recommender = application.unit.recommender
+    others = recommender_services.ranked_applications(recommender, application.edition, application.category)
+    saved = {
+        e.application_id: e.rank
+        for e in Endorsement.objects.filter(application__in=others, level="recommender", rank__isnull=False)
+    }
+    lead = [a.pk for a in first]
+    rest = sorted((a for a in others if a.pk not in lead), key=lambda a: (saved.get(a.pk) or 10_000, a.number or ""))
+    recommender_services.recommender_rank(
+        actor=actor,
+        recommender=recommender,
+        edition=application.edition,
+        category=application.category,
+        ordered_ids=lead + [a.pk for a in rest],
+    )
+
+
+def decided(application: Application, actor, *, recommend: bool = True, opinion: str | None = None) -> Application:
+    """The recommender's decision through the service, as the page takes it: the category ranked first if its
+    ranking is not complete, and the opinion (recommend) or the reason (decline) given."""
+    recommender = application.unit.recommender
+    if recommend and recommender_services.ranking_problem(
+        recommender=recommender, edition=application.edition, category=application.category
+    ):
+        ranked(actor, application)
+    return recommender_services.recommender_decide(
+        actor=actor,
+        application=application,
+        recommender=recommender,
+        recommend=recommend,
+        opinion=opinion
+        if opinion is not None
+        else (DEFAULT_RECOMMENDER_OPINION if recommend else DEFAULT_DECLINE_REASON),
+    )
 
 
 def unit_endorsement(application: Application) -> Endorsement | None:

@@ -54,12 +54,14 @@ def world():
     waiting = endorsed_application(edition=edition, unit=shenjiang, title="降低电缆接头返修率")
     for reviewer, scores in ((alice, SCORES_A), (bob, SCORES_B)):
         services.recommender_evaluation_save(actor=reviewer, application=evil, recommender=recommender, scores=scores)
+    services.recommender_rank(
+        actor=alice, recommender=recommender, edition=edition, category=evil.category, ordered_ids=[evil.pk, waiting.pk]
+    )
     services.recommender_decide(
         actor=alice, application=evil, recommender=recommender, recommend=True, opinion="-同意推荐"
     )
-    services.recommender_decide(actor=alice, application=declined, recommender=recommender, recommend=False)
-    services.recommender_rank(
-        actor=alice, recommender=recommender, edition=edition, category=evil.category, ordered_ids=[evil.pk, waiting.pk]
+    services.recommender_decide(
+        actor=alice, application=declined, recommender=recommender, recommend=False, opinion="创新点不足。"
     )
     dossier = services.dossier_for(recommender=recommender, edition=edition)
     return {
@@ -142,7 +144,7 @@ def test_review_summary_has_one_column_per_reviewer(world):
         "推荐",
     )
     declined = by_number[world["declined"].number]
-    assert (declined.totals, declined.mean, declined.decision) == ((None, None), None, "不推荐")
+    assert (declined.totals, declined.mean, declined.decision) == ((None, None), None, "不予推荐")
     assert by_number[world["waiting"].number].decision == "待定"
     assert len(summary.rows) == 3
 
@@ -191,7 +193,7 @@ def test_review_summary_xlsx_has_reviewer_columns_as_numbers(world, tmp_path):
     assert ws.freeze_panes == "A3"
     rows = {row[1]: row for row in ws.iter_rows(min_row=3, values_only=True)}
     assert rows[world["evil"].number][5:] == (84.5, 90, 87.25, 1, "推荐")
-    assert rows[world["declined"].number][5:] == (None, None, None, None, "不推荐")
+    assert rows[world["declined"].number][5:] == (None, None, None, None, "不予推荐")
     unit_cell = next(c for c in ws["D"][2:] if c.value == "+上海申江电气有限公司")
     assert (unit_cell.data_type, unit_cell.quotePrefix) == ("s", True)
     _libreoffice_converts(data, tmp_path)
@@ -284,3 +286,62 @@ def test_long_tables_stream_in_write_only_mode_with_the_same_layout(world, monke
     assert ws.column_dimensions["C"].width == 40
     assert (ws["C3"].value, ws["C3"].data_type, ws["C3"].quotePrefix) == (EVIL_TITLE, "s", True)
     assert (ws["H3"].value, ws["H3"].data_type) == (87.25, "n")
+
+
+# --- Issue 8: ranks, sub-types and the decision label in the tables ------------------------------------------------
+
+
+def test_tables_show_the_sub_type_the_ranks_and_the_pages_decision_label(world):
+    """Ranks 1..3 with the best declined: the recommendation table numbers the recommended 1, 2 in ranking order;
+    the review summary shows the full ranking; 问题解决型·现场型 keeps its sub-type; 不予推荐 as on the page."""
+    from applications.models import Application
+    from awards.models import Category
+    from tests.factories.recommenders import decided, ranked
+
+    edition, recommender, alice = world["edition"], world["recommender"], world["alice"]
+    evil, waiting = world["evil"], world["waiting"]
+    best = endorsed_application(edition=edition, unit=UnitFactory(recommender=recommender), title="提高装配一次合格率")
+    Application.objects.filter(pk=waiting.pk).update(
+        subtype=Category.objects.get(edition=edition, code="problem_solving_onsite")
+    )
+    ranked(alice, evil, best, evil, waiting)
+    decided(best, alice, recommend=False)
+    decided(waiting, alice)
+
+    rows = recommendation_rows(world["dossier"])
+    assert [(r.number, r.category, r.rank) for r in rows] == [
+        (evil.number, "问题解决型", 1),
+        (waiting.number, "问题解决型·现场型", 2),
+    ]
+    summary = {r.number: (r.category, r.rank, r.decision) for r in review_summary(world["dossier"]).rows}
+    assert summary == {
+        best.number: ("问题解决型", 1, "不予推荐"),
+        evil.number: ("问题解决型", 2, "推荐"),
+        waiting.number: ("问题解决型·现场型", 3, "推荐"),
+        world["declined"].number: ("创新型", None, "不予推荐"),
+    }
+
+    ws = load_workbook(io.BytesIO(_bytes(document_build_now(kind=RECOMMENDATION_TABLE_XLSX, obj=world["dossier"]))))[
+        "推荐表"
+    ]
+    assert [(row[1], row[5], row[8]) for row in ws.iter_rows(min_row=3, values_only=True)] == [
+        (evil.number, "问题解决型", 1),
+        (waiting.number, "问题解决型·现场型", 2),
+    ]
+    ws = load_workbook(io.BytesIO(_bytes(document_build_now(kind=REVIEW_SUMMARY_XLSX, obj=world["dossier"]))))[
+        "评审汇总表"
+    ]
+    assert {row[1]: (row[4], row[8], row[9]) for row in ws.iter_rows(min_row=3, values_only=True)} == summary
+
+
+def test_recommendation_table_pdf_prints_the_rank_and_sub_type(world, tmp_path):
+    from applications.models import Application
+    from awards.models import Category
+
+    Application.objects.filter(pk=world["evil"].pk).update(
+        subtype=Category.objects.get(edition=world["edition"], code="problem_solving_onsite")
+    )
+    text = _pdf_text(_bytes(document_build_now(kind=RECOMMENDATION_TABLE_PDF, obj=world["dossier"])), tmp_path)
+
+    assert "问题解决型" in text and "·现场型" in text  # the cell wraps the sub-type onto a second line
+    assert "87.251-同意推荐" in text  # 推荐单位评审均分, 排名, 推荐意见

@@ -15,7 +15,7 @@ from applications.models import Application
 from core.exceptions import BusinessRuleError
 from recommenders import services
 from tests.factories import RecommenderFactory, UnitFactory, recommender_member
-from tests.factories.recommenders import endorsed_application, qc_edition
+from tests.factories.recommenders import endorsed_application, qc_edition, ranked
 
 pytestmark = [pytest.mark.integration]
 
@@ -34,6 +34,7 @@ def test_twenty_concurrent_recommendations_accept_exactly_the_quota():
     applications = [
         endorsed_application(edition=edition, unit=unit, title=f"并发推荐课题{i:02d}") for i in range(THREADS)
     ]
+    ranked(member, applications[0], *applications)  # recommending needs the category's complete ranking
     barrier = threading.Barrier(THREADS)
     outcomes: list[tuple[int, str, str]] = []
     lock = threading.Lock()
@@ -43,12 +44,12 @@ def test_twenty_concurrent_recommendations_accept_exactly_the_quota():
             barrier.wait(timeout=30)
             try:
                 services.recommender_decide(
-                    actor=member, application=application, recommender=recommender, recommend=True
+                    actor=member, application=application, recommender=recommender, recommend=True, opinion="同意推荐。"
                 )
                 result = (application.pk, "recommended", "")
             except BusinessRuleError as error:
                 result = (application.pk, error.code, error.message)
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            except Exception as error:
                 result = (application.pk, "crash", repr(error))
             with lock:
                 outcomes.append(result)

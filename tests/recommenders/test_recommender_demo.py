@@ -122,3 +122,13 @@ def test_demo_seed_twice_changes_nothing(seeded):
     again = demo.seed(stdout=io.StringIO())
     assert again == seeded[0]
     assert _snapshot() == before
+
+
+def test_demo_second_reviewer_scores_but_only_the_contact_decides(seeded):
+    duties = dict(
+        Membership.objects.filter(
+            role="recommender", user__email__in=[demo.RECOMMENDER_EMAIL, demo.REVIEWER[0]]
+        ).values_list("user__email", "can_decide")
+    )
+    assert duties == {demo.RECOMMENDER_EMAIL: True, demo.REVIEWER[0]: False}
+    assert Evaluation.objects.filter(reviewer__email=demo.REVIEWER[0]).exists()

@@ -17,7 +17,7 @@ from recommenders import services
 from recommenders.enums import Decision, EndorsementLevel
 from recommenders.models import Endorsement, Evaluation
 from tests.factories import RecommenderFactory, UnitFactory, recommender_member
-from tests.factories.recommenders import category_of, default_scores, endorsed_application, qc_edition
+from tests.factories.recommenders import category_of, decided, default_scores, endorsed_application, qc_edition, ranked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
@@ -63,6 +63,7 @@ def close_recommendation(edition):
 
 def test_recommend_moves_the_application_to_the_association_and_records_the_decision(edition, unit, member):
     application = endorsed(edition, unit)
+    ranked(member, application)
     result = services.recommender_decide(
         actor=member, application=application, recommender=unit.recommender, recommend=True, opinion="同意推荐。"
     )
@@ -86,7 +87,7 @@ def test_recommend_moves_the_application_to_the_association_and_records_the_deci
 def test_recommending_twice_is_a_no_op(edition, unit, member):
     application = endorsed(edition, unit)
     for _ in range(2):
-        services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+        decided(application, member)
     assert ApplicationEvent.objects.filter(application=application, action="recommend").count() == 1
 
 
@@ -104,10 +105,8 @@ def test_decline_then_reconsider_returns_the_application_to_waiting(edition, uni
 
 def test_a_declined_application_can_be_recommended_before_the_deadline(edition, unit, member):
     application = endorsed(edition, unit)
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=False)
-    result = services.recommender_decide(
-        actor=member, application=application, recommender=unit.recommender, recommend=True
-    )
+    decided(application, member, recommend=False)
+    result = decided(application, member)
     assert result.status == Status.RECOMMENDED
 
 
@@ -127,7 +126,7 @@ def test_return_to_the_unit_needs_a_reason_and_records_it(edition, unit, member)
 
 def test_a_recommended_application_cannot_be_returned(edition, unit, member):
     application = endorsed(edition, unit)
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+    decided(application, member)
     with pytest.raises(BusinessRuleError) as error:
         services.recommender_return(actor=member, application=application, recommender=unit.recommender, reason="x")
     assert error.value.code == "bad_transition"
@@ -155,7 +154,10 @@ def test_reviewer_scores_are_bounded_and_summed(edition, unit, member):
             recommender=unit.recommender,
             scores={**default_scores(application), "cause": "31", "topic": "abc"},
         )
-    assert error.value.message == "“选题”: enter a number. “原因分析”: the score must be between 0 and 30.0."
+    assert (
+        error.value.message
+        == "“Choice of topic”: enter a number. “Cause analysis”: the score must be between 0 and 30.0."
+    )
     sheet = services.recommender_evaluation_save(
         actor=member,
         application=application,
@@ -206,9 +208,9 @@ def test_quota_per_unit_refuses_the_third_recommendation(edition, unit, member):
     innovation = endorsed(edition, unit, "innovation", "课题二")
     third = endorsed(edition, unit, "problem_solving", "课题三")
     for application in (solving, innovation):
-        services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+        decided(application, member)
     with pytest.raises(BusinessRuleError) as error:
-        services.recommender_decide(actor=member, application=third, recommender=unit.recommender, recommend=True)
+        decided(third, member)
     assert error.value.code == "quota"
     assert error.value.message == (
         "上海华瑞精密机械有限公司 already has 2 recommended application(s); at most 2 per unit."
@@ -220,9 +222,9 @@ def test_quota_per_unit_refuses_the_third_recommendation(edition, unit, member):
 def test_quota_per_unit_and_category_refuses_a_second_of_the_same_type(edition, unit, member):
     first = endorsed(edition, unit, "problem_solving", "课题一")
     second = endorsed(edition, unit, "problem_solving", "课题二")
-    services.recommender_decide(actor=member, application=first, recommender=unit.recommender, recommend=True)
+    decided(first, member)
     with pytest.raises(BusinessRuleError) as error:
-        services.recommender_decide(actor=member, application=second, recommender=unit.recommender, recommend=True)
+        decided(second, member)
     assert error.value.message == (
         "上海华瑞精密机械有限公司 already has 1 recommended application(s) of the type “问题解决型”; "
         "at most 1 per unit and type."
@@ -233,9 +235,9 @@ def test_quota_per_recommender_refuses_beyond_its_total(unit, member):
     edition = qc_edition(recommender_total_quota=1)
     first = endorsed(edition, unit, title="课题一")
     second = endorsed(edition, UnitFactory(recommender=unit.recommender), title="课题二")
-    services.recommender_decide(actor=member, application=first, recommender=unit.recommender, recommend=True)
+    decided(first, member)
     with pytest.raises(BusinessRuleError) as error:
-        services.recommender_decide(actor=member, application=second, recommender=unit.recommender, recommend=True)
+        decided(second, member)
     assert error.value.message == (
         "Your organisation has already recommended 1 application(s), its quota for this edition."
     )
@@ -244,9 +246,9 @@ def test_quota_per_recommender_refuses_beyond_its_total(unit, member):
 def test_reconsidering_frees_the_quota(edition, unit, member):
     first = endorsed(edition, unit, title="课题一")
     second = endorsed(edition, unit, title="课题二")
-    services.recommender_decide(actor=member, application=first, recommender=unit.recommender, recommend=True)
+    decided(first, member)
     services.recommender_reconsider(actor=member, application=first, recommender=unit.recommender)
-    result = services.recommender_decide(actor=member, application=second, recommender=unit.recommender, recommend=True)
+    result = decided(second, member)
     assert result.status == Status.RECOMMENDED
 
 
@@ -255,14 +257,14 @@ def test_reconsidering_frees_the_quota(edition, unit, member):
 
 def test_after_the_recommendation_deadline_everything_is_locked(edition, unit, member):
     application = endorsed(edition, unit)
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+    decided(application, member)
     close_recommendation(edition)
     end = timezone.localtime(edition.phase(PhaseKind.RECOMMENDATION).ends_at)
     message = f"The Recommendation phase ended at {end:%Y-%m-%d %H:%M} (Beijing time); decisions are locked."
     attempts = [
         lambda: services.recommender_reconsider(actor=member, application=application, recommender=unit.recommender),
         lambda: services.recommender_decide(
-            actor=member, application=application, recommender=unit.recommender, recommend=False
+            actor=member, application=application, recommender=unit.recommender, recommend=False, opinion="理由"
         ),
         lambda: services.recommender_evaluation_save(
             actor=member,
@@ -287,3 +289,134 @@ def test_after_the_recommendation_deadline_everything_is_locked(edition, unit, m
         assert (error.value.code, error.value.message) == ("phase_closed", message)
     application.refresh_from_db()
     assert application.status == Status.RECOMMENDED
+
+
+# --- Ranking and decisions (issue 8) -------------------------------------------------------------------------------
+
+
+def rank(member, unit, edition, ranks, category="problem_solving"):
+    services.recommender_rank(
+        actor=member,
+        recommender=unit.recommender,
+        edition=edition,
+        category=category_of(edition, category),
+        ranks=ranks,
+    )
+
+
+def test_duplicate_ranks_are_refused_and_nothing_is_saved(edition, unit, member):
+    first = endorsed(edition, unit, title="课题一")
+    second = endorsed(edition, UnitFactory(recommender=unit.recommender), title="课题二")
+
+    with pytest.raises(BusinessRuleError) as error:
+        rank(member, unit, edition, {first.pk: "1", second.pk: "1"})
+
+    assert error.value.code == "ranking"
+    assert error.value.message == (
+        f"Ranks must be 1 to 2, each given once: Rank 1 is given to “{first.number}”、“{second.number}”; each rank "
+        "goes to one application."
+    )
+    assert not Endorsement.objects.filter(level=EndorsementLevel.RECOMMENDER, rank__isnull=False).exists()
+    assert not AuditEntry.objects.filter(action="recommender.ranked").exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        (("1", "3"), "“{second}”: the rank must be a whole number from 1 to 2."),
+        (("2", "0"), "“{second}”: the rank must be a whole number from 1 to 2."),
+        (("1", "x"), "“{second}”: the rank must be a whole number from 1 to 2."),
+        (("1", ""), "“{second}” has no rank."),
+    ],
+)
+def test_ranks_must_be_one_to_n(edition, unit, member, typed, problem):
+    first = endorsed(edition, unit, title="课题一")
+    second = endorsed(edition, UnitFactory(recommender=unit.recommender), title="课题二")
+
+    with pytest.raises(BusinessRuleError) as error:
+        rank(member, unit, edition, {first.pk: typed[0], second.pk: typed[1]})
+
+    assert error.value.message == "Ranks must be 1 to 2, each given once: " + problem.format(second=second.number)
+
+
+def test_a_ranking_that_leaves_out_an_application_is_refused(edition, unit, member):
+    first = endorsed(edition, unit, title="课题一")
+    second = endorsed(edition, UnitFactory(recommender=unit.recommender), title="课题二")
+
+    with pytest.raises(BusinessRuleError) as error:
+        services.recommender_rank(
+            actor=member, recommender=unit.recommender, edition=edition, category=first.category, ordered_ids=[first.pk]
+        )
+
+    assert error.value.message == f"Ranks must be 1 to 2, each given once: “{second.number}” has no rank."
+
+
+def test_recommending_needs_a_complete_ranking_of_the_category(edition, unit, member):
+    first = endorsed(edition, unit, title="课题一")
+    problem = (
+        "Rank the applications of “问题解决型” first (1 to 1, each rank once) and save the ranking: "
+        f"“{first.number}” has no rank."
+    )
+    with pytest.raises(BusinessRuleError) as error:
+        services.recommender_decide(
+            actor=member, application=first, recommender=unit.recommender, recommend=True, opinion="同意推荐。"
+        )
+    assert (error.value.code, error.value.message) == ("ranking", problem)
+
+    rank(member, unit, edition, {first.pk: 1})
+    second = endorsed(edition, UnitFactory(recommender=unit.recommender), title="课题二")  # arrives unranked
+    with pytest.raises(BusinessRuleError) as error:
+        services.recommender_decide(
+            actor=member, application=first, recommender=unit.recommender, recommend=True, opinion="同意推荐。"
+        )
+    assert error.value.message.endswith(f"“{second.number}” has no rank.")
+
+    rank(member, unit, edition, {first.pk: 2, second.pk: 1})
+    result = services.recommender_decide(
+        actor=member, application=first, recommender=unit.recommender, recommend=True, opinion="同意推荐。"
+    )
+    assert result.status == Status.RECOMMENDED
+    assert recommender_endorsement(first).rank == 2
+
+
+def test_declining_needs_no_ranking(edition, unit, member):
+    application = endorsed(edition, unit)
+
+    result = services.recommender_decide(
+        actor=member, application=application, recommender=unit.recommender, recommend=False, opinion="创新点不足。"
+    )
+
+    assert result.status == Status.DECLINED
+
+
+@pytest.mark.parametrize(
+    ("recommend", "message"),
+    [(True, "Write the recommendation opinion."), (False, "Give the reason for not recommending the application.")],
+)
+def test_a_decision_needs_the_opinion_or_the_reason(edition, unit, member, recommend, message):
+    application = endorsed(edition, unit)
+    ranked(member, application)
+
+    with pytest.raises(BusinessRuleError) as error:
+        services.recommender_decide(
+            actor=member, application=application, recommender=unit.recommender, recommend=recommend, opinion="  \n "
+        )
+
+    assert (error.value.code, error.value.message) == ("opinion", message)
+    application.refresh_from_db()
+    assert application.status == Status.ENDORSED
+    assert not ApplicationEvent.objects.filter(application=application, action__in=["recommend", "decline"]).exists()
+
+
+def test_quota_usage_counts_what_the_quota_checks_count(edition, unit, member):
+    first = endorsed(edition, unit, "problem_solving", "课题一")
+    second = endorsed(edition, unit, "problem_solving", "课题二")
+    decided(first, member)
+
+    usage = {u.kind: (u.used, u.quota, u.full) for u in services.quota_usage(second)}
+
+    assert usage == {"per_unit": (1, 2, False), "per_unit_category": (1, 1, True)}
+    assert services.quota_problem(application=second, recommender=unit.recommender) == (
+        "上海华瑞精密机械有限公司 already has 1 recommended application(s) of the type “问题解决型”; "
+        "at most 1 per unit and type."
+    )

@@ -20,10 +20,12 @@ from recommenders.models import Dossier, Endorsement, Evaluation, HandIn
 from tests.factories import RecommenderFactory, UnitFactory, UserFactory, recommender_member, staff_user, unit_contact
 from tests.factories.recommenders import (
     category_of,
+    decided,
     endorsed_application,
     pdf_bytes,
     png_bytes,
     qc_edition,
+    ranked,
     upload,
 )
 from tests.helpers import client_for, messages_of
@@ -78,8 +80,9 @@ def app_url(application, action=""):
     return reverse(name, args=[application.pk])
 
 
-def decide(client, application, decision, opinion=""):
-    return client.post(app_url(application, "decide"), {"decision": decision, "opinion": opinion}, follow=True)
+def decide(client, application, decision, opinion="", confirm=True):
+    data = {"decision": decision, "opinion": opinion, **({"confirm": "on"} if confirm else {})}
+    return client.post(app_url(application, "decide"), data, follow=True)
 
 
 # --- Queue --------------------------------------------------------------------------------------------------------
@@ -89,7 +92,7 @@ def test_queue_shows_scores_rank_status_and_quota_usage(edition, unit, member, a
     services.recommender_evaluation_save(
         actor=member, application=application, recommender=unit.recommender, scores=SCORES
     )
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+    decided(application, member)
     waiting = endorsed_application(edition=edition, unit=unit, category="innovation", title="智能检测工装研制")
     response = client_for(member).get(queue_url(unit.recommender))
     assert response.status_code == 200
@@ -201,7 +204,7 @@ def test_score_errors_are_shown_and_the_typed_values_kept(member, application):
     post = {f"score_{k}": v for k, v in SCORES.items()} | {"score_cause": "31", "comment": "原因分析很扎实"}
     response = client_for(member).post(app_url(application, "score"), post)
     assert response.status_code == 200
-    assert "“原因分析”: the score must be between 0 and 30.0." in response.content.decode()
+    assert "“Cause analysis”: the score must be between 0 and 30.0." in response.content.decode()
     form = response.context["score_form"]
     assert (form["score_cause"].value(), form["score_topic"].value(), form["comment"].value()) == (
         "31",
@@ -250,6 +253,7 @@ def test_the_unit_contact_cannot_open_the_recommender_page(unit, application):
 
 def test_recommend_decline_reconsider_and_return_through_the_page(edition, unit, member, application):
     client = client_for(member)
+    ranked(member, application)
     response = decide(client, application, "recommend", "选题紧密结合生产实际。")
     assert messages_of(response) == ["The application is recommended."]
     assert response.context["application"].status == Status.RECOMMENDED
@@ -273,8 +277,12 @@ def test_the_third_recommendation_of_a_unit_shows_the_quota_message(edition, uni
         endorsed_application(edition=edition, unit=unit, category=category, title=f"课题{i}")
         for i, category in enumerate(["problem_solving", "innovation", "problem_solving"])
     ]
+    ranked(member, apps[0])
+    ranked(member, apps[1])
     for application in apps[:2]:
-        assert messages_of(decide(client, application, "recommend")) == ["The application is recommended."]
+        assert messages_of(decide(client, application, "recommend", "同意推荐。")) == [
+            "The application is recommended."
+        ]
     response = decide(client, apps[2], "recommend", "请推荐本成果。")
     assert response.redirect_chain == []  # the same page, with the opinion as typed
     assert response.context["decision_form"]["opinion"].value() == "请推荐本成果。"
@@ -382,7 +390,7 @@ def test_dossier_uploads_are_checked_by_content_and_replaceable(edition, recomme
 
 
 def test_generated_tables_are_handed_in_and_downloadable(edition, unit, member, application):
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+    decided(application, member)
     client = client_for(member)
     url = dossier_url(unit.recommender, edition, "handin_generated")
     for kind, label in (
@@ -456,7 +464,7 @@ def test_staff_looking_at_a_dossier_creates_nothing(edition, recommender):
 
 
 def test_staff_overview_shows_who_handed_in_what(edition, unit, member, application):
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+    decided(application, member)
     dossier = services.dossier_for(recommender=unit.recommender, edition=edition)
     services.hand_in(
         actor=member, dossier=dossier, kind=HandInKind.ACTIVITY_SUMMARY, data=pdf_bytes(), file_name="a.pdf"
@@ -480,7 +488,11 @@ def test_staff_overview_query_count_is_constant_at_1_and_4_recommenders(edition)
         recommender = RecommenderFactory()
         dossier = services.dossier_for(recommender=recommender, edition=edition)
         services.hand_in(
-            actor=None, dossier=dossier, kind=HandInKind.ACTIVITY_SUMMARY, data=pdf_bytes(), file_name="a.pdf"
+            actor=recommender_member(recommender),  # only a member who decides for it hands in
+            dossier=dossier,
+            kind=HandInKind.ACTIVITY_SUMMARY,
+            data=pdf_bytes(),
+            file_name="a.pdf",
         )
 
     add_row()
@@ -495,7 +507,7 @@ def test_staff_overview_query_count_is_constant_at_1_and_4_recommenders(edition)
 
 def test_recommender_dashboard_panel_counts_per_open_edition(edition, unit, member, application):
     endorsed_application(edition=edition, unit=unit, category="innovation", title="课题二")
-    services.recommender_decide(actor=member, application=application, recommender=unit.recommender, recommend=True)
+    decided(application, member)
     response = client_for(member).get(reverse("accounts:recommender_dashboard", args=[unit.recommender.pk]))
     assert "recommenders/_recommender_dashboard_panel.html" in response.context["dashboard_panels"]
     items = {item["edition"].pk: item for item in response.context["recommenders_editions"]}
@@ -527,3 +539,77 @@ def test_admin_shows_the_rows_read_only(edition, unit, member, application):
     assert (
         reverse("recommenders:recommender_handin_download", args=[dossier.hand_ins.get().pk]) in page.content.decode()
     )
+
+
+# --- Issue 8: confirmation, opinion or reason, ranks 1..n --------------------------------------------------------
+
+
+def test_the_decision_form_asks_to_confirm_and_for_the_opinion(member, application):
+    page = client_for(member).get(app_url(application)).content.decode()
+
+    assert re.search(r'<input type="checkbox" name="confirm"[^>]*required[^>]*data-testid="decision-confirm"', page)
+    assert re.search(r'<textarea name="opinion"[^>]*required', page)
+
+
+def test_a_decision_without_the_confirmation_is_refused_and_keeps_the_text(member, application):
+    ranked(member, application)
+
+    response = decide(client_for(member), application, "recommend", "同意推荐。", confirm=False)
+
+    assert response.status_code == 400
+    assert messages_of(response) == ["Tick the box to confirm the decision."]
+    assert response.context["decision_form"]["opinion"].value() == "同意推荐。"
+    assert marked(response, "decision-confirm-error") == ["decision-confirm-error"]
+    application.refresh_from_db()
+    assert application.status == Status.ENDORSED
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        ("recommend", "Write the recommendation opinion."),
+        ("decline", "Give the reason for not recommending the application."),
+    ],
+)
+def test_a_decision_without_the_opinion_or_reason_is_refused(member, application, decision, message):
+    ranked(member, application)
+
+    response = decide(client_for(member), application, decision, "   ")
+
+    assert messages_of(response) == [message]
+    application.refresh_from_db()
+    assert application.status == Status.ENDORSED
+
+
+def test_recommending_before_the_ranking_is_saved_says_so(member, application):
+    response = decide(client_for(member), application, "recommend", "同意推荐。")
+
+    assert messages_of(response) == [
+        "Rank the applications of “问题解决型” first (1 to 1, each rank once) and save the ranking: "
+        f"“{application.number}” has no rank."
+    ]
+    application.refresh_from_db()
+    assert application.status == Status.ENDORSED
+
+
+def test_rank_page_refuses_duplicate_ranks_and_keeps_what_was_typed(edition, unit, member, application):
+    second = endorsed_application(edition=edition, unit=UnitFactory(recommender=unit.recommender), title="课题二")
+    url = reverse("recommenders:recommender_rank", args=[unit.recommender.pk, edition.pk, category_of(edition).pk])
+    client = client_for(member)
+    assert marked(client.get(url), "ranking-incomplete") == ["ranking-incomplete"]
+
+    response = client.post(url, {f"rank_{application.pk}": "1", f"rank_{second.pk}": "1"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        f"Ranks must be 1 to 2, each given once: Rank 1 is given to “{application.number}”、“{second.number}”; "
+        "each rank goes to one application."
+    ) in page
+    assert re.findall(r'name="rank_\d+" value="(\d*)"', page) == ["1", "1"]
+    assert "The ranking is saved." not in page
+    assert not Endorsement.objects.filter(level=EndorsementLevel.RECOMMENDER, rank__isnull=False).exists()
+
+    response = client.post(url, {f"rank_{application.pk}": "2", f"rank_{second.pk}": "1"}, follow=True)
+    assert messages_of(response) == ["The ranking is saved."]
+    assert marked(response, "ranking-incomplete") == []

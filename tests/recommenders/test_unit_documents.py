@@ -161,7 +161,8 @@ def test_review_page_rebuild_button_when_scores_changed(application, contact):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("contact", 302), ("other_contact", 403), ("recommender", 403), ("staff", 302), ("leader", 403)],
+    # Outside the form's reach the answer is 404, as for a missing application: existence is not revealed.
+    [("contact", 302), ("other_contact", 404), ("recommender", 404), ("staff", 302), ("leader", 404)],
 )
 def test_document_request_permission_before_endorsement(application, contact, who, expected):
     self_evaluated(application, contact)
@@ -194,4 +195,4 @@ def test_recommender_may_download_the_form_after_endorsement(application, contac
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert stranger.get(reverse("documents:download", args=[document.pk])).status_code == 403
+    assert stranger.get(reverse("documents:download", args=[document.pk])).status_code == 404

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from applications.enums import Status
-from applications.models import ApplicationEvent
+from applications.models import Application, ApplicationEvent
 from awards.enums import PhaseKind
 from core.exceptions import BusinessRuleError
 from core.models import AuditEntry
@@ -25,6 +25,7 @@ from tests.factories.recommenders import (
     qc_edition,
     ready_to_endorse,
     scan_uploaded,
+    scoring_form_built,
     self_evaluated,
     submitted_application,
     unit_endorsement,
@@ -110,13 +111,13 @@ def test_self_evaluation_innovation_uses_its_rubric(edition):
 @pytest.mark.parametrize(
     ("item", "value", "message"),
     [
-        ("topic", "15.1", "“选题”: the score must be between 0 and 15.0."),
-        ("cause", "-1", "“原因分析”: the score must be between 0 and 30.0."),
-        ("cause", "abc", "“原因分析”: enter a number."),
-        ("cause", "NaN", "“原因分析”: enter a number."),
-        ("cause", "Infinity", "“原因分析”: enter a number."),
-        ("effect", "12.25", "“效果”: use at most one decimal place."),
-        ("report", "", "“成果报告”: give a score."),
+        ("topic", "15.1", "“Choice of topic”: the score must be between 0 and 15.0."),
+        ("cause", "-1", "“Cause analysis”: the score must be between 0 and 30.0."),
+        ("cause", "abc", "“Cause analysis”: enter a number."),
+        ("cause", "NaN", "“Cause analysis”: enter a number."),
+        ("cause", "Infinity", "“Cause analysis”: enter a number."),
+        ("effect", "12.25", "“Effect”: use at most one decimal place."),
+        ("report", "", "“Report”: give a score."),
     ],
 )
 def test_self_evaluation_refuses_bad_score(application, contact, item, value, message):
@@ -136,7 +137,9 @@ def test_self_evaluation_lists_every_bad_item(application, contact):
     with pytest.raises(BusinessRuleError) as error:
         services.self_evaluation_save(actor=contact, application=application, scores=scores, opinion="x")
 
-    assert str(error.value) == "“选题”: the score must be between 0 and 15.0. “原因分析”: enter a number."
+    assert (
+        str(error.value) == "“Choice of topic”: the score must be between 0 and 15.0. “Cause analysis”: enter a number."
+    )
 
 
 def test_self_evaluation_refused_after_the_unit_endorsed(application, contact):
@@ -175,16 +178,18 @@ def test_scan_upload_pdf_accepted(application, contact):
 
 
 def test_scan_upload_text_named_pdf_refused(application, contact):
+    self_evaluated(application, contact)
+    scoring_form_built(application, contact)
     with pytest.raises(BusinessRuleError) as error:
         services.unit_scan_upload(
             actor=contact, application=application, uploaded_file=upload("scan.pdf", b"this is not a scan\n" * 20)
         )
 
     assert str(error.value) == (
-        "This file is not an accepted type for “Stamped scoring-and-recommendation form” (its content is text/plain). "
+        "This file is not an accepted type for “Stamped scoring-and-recommendation form” (its content is plain text). "
         "Accepted: PDF, JPG, PNG."
     )
-    assert unit_endorsement(application) is None
+    assert not unit_endorsement(application).scan_sha256
 
 
 def test_scan_upload_same_file_twice_is_a_no_op(application, contact):
@@ -223,11 +228,10 @@ def test_unit_endorse_mails_the_recommender():
 
     services.unit_endorse(actor=contact, application=application)
 
-    assert [m.to for m in mail.outbox] == [["rec@example.test"]]
-    assert mail.outbox[0].subject == (
-        f"Endorsed by the unit, waiting for your recommendation: {application.number} {application.title}"
-    )
-    assert f"/recommenders/recommender/application/{application.pk}/" in mail.outbox[0].body
+    to_recommender = [m for m in mail.outbox if m.to == ["rec@example.test"]]
+    assert len(to_recommender) == 1
+    assert to_recommender[0].subject == f"Endorsed by the unit: {application.number} {application.title}"
+    assert f"/recommenders/recommender/application/{application.pk}/" in to_recommender[0].body
 
 
 def test_unit_endorse_double_click_is_a_no_op(application, contact):
@@ -248,7 +252,12 @@ def test_unit_endorse_double_click_is_a_no_op(application, contact):
             "Fill in the self-evaluation. Write the recommendation opinion. "
             "Upload the stamped scoring-and-recommendation form.",
         ),
-        (("evaluation",), "Upload the stamped scoring-and-recommendation form."),
+        (
+            ("evaluation",),
+            "Build the scoring-and-recommendation form with the saved scores and opinion. "
+            "Upload the stamped scoring-and-recommendation form.",
+        ),
+        (("evaluation", "form"), "Upload the stamped scoring-and-recommendation form."),
         (("scan",), "Fill in the self-evaluation. Write the recommendation opinion."),
         (("evaluation_without_opinion", "scan"), "Write the recommendation opinion."),
     ],
@@ -258,6 +267,8 @@ def test_unit_endorse_refused_until_complete(application, contact, steps, messag
         self_evaluated(application, contact)
     if "evaluation_without_opinion" in steps:
         self_evaluated(application, contact, opinion="   ")
+    if "form" in steps:
+        scoring_form_built(application, contact)
     if "scan" in steps:
         scan_uploaded(application, contact)
 
@@ -375,10 +386,11 @@ def test_unit_return_mails_the_group_leader():
 
     services.unit_return(actor=contact, application=application, reason="请补充现状调查数据。")
 
-    assert [m.to for m in mail.outbox] == [[application.group.leader.email]]
-    assert mail.outbox[0].subject == f"Application returned: {application.number} {application.title}"
-    assert "请补充现状调查数据。" in mail.outbox[0].body
-    assert f"/applications/{application.pk}/" in mail.outbox[0].body
+    to_leader = [m for m in mail.outbox if m.to == [application.group.leader.email]]
+    assert len(to_leader) == 1
+    assert to_leader[0].subject == f"Application returned by the unit: {application.number} {application.title}"
+    assert "请补充现状调查数据。" in to_leader[0].body
+    assert f"/applications/{application.pk}/" in to_leader[0].body
 
 
 def test_resubmitted_after_unit_return_comes_back_with_the_self_evaluation(application, contact):
@@ -409,6 +421,11 @@ def test_re_endorse_after_recommender_return(application, contact):
     assert (application.status, unit_endorsement(application).decision) == (Status.RETURNED_TO_UNIT, Decision.RETURNED)
 
     self_evaluated(application, contact, scores={**default_scores(application), "topic": "10"})
+    # The scan on file shows the old scores: a new form and a new scan first.
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_endorse(actor=contact, application=application)
+    assert error.value.code == "incomplete"
+    scan_uploaded(application, contact, data=png_bytes(color=(200, 200, 200)))
     result = services.unit_endorse(actor=contact, application=application)
 
     assert result.status == Status.ENDORSED
@@ -458,6 +475,85 @@ def test_recommender_return_mails_the_unit_with_the_review_link():
         reason="自评分偏高，请复核。",
     )
 
-    assert [m.to for m in mail.outbox] == [["unit-contact@example.test"]]
-    assert "自评分偏高，请复核。" in mail.outbox[0].body
-    assert f"/recommenders/unit/application/{application.pk}/" in mail.outbox[0].body
+    to_unit = [m for m in mail.outbox if m.to == ["unit-contact@example.test"]]
+    assert len(to_unit) == 1
+    assert "自评分偏高，请复核。" in to_unit[0].body
+    assert f"/recommenders/unit/application/{application.pk}/" in to_unit[0].body
+
+
+# --- The stamped scan is of the form generated from the saved scores (issue 8) ---------------------------------
+
+FORM_FIRST = (
+    "First build the scoring-and-recommendation form with the saved scores and opinion (step 2); then print it, "
+    "have it signed and stamped, and upload its scan."
+)
+SCAN_STALE = (
+    "The stamped scan is not of the form with the saved scores and opinion (they changed after it was uploaded): "
+    "build the form again, print, stamp and scan it, and upload the new scan."
+)
+
+
+def test_scan_refused_before_the_form_is_generated_from_the_saved_scores(application, contact):
+    self_evaluated(application, contact)
+
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_scan_upload(actor=contact, application=application, uploaded_file=upload("s.png", png_bytes()))
+
+    assert (str(error.value), error.value.code) == (FORM_FIRST, "form_missing")
+    assert not unit_endorsement(application).scan_sha256
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_endorse(actor=contact, application=application)
+    assert str(error.value) == (
+        "Build the scoring-and-recommendation form with the saved scores and opinion. "
+        "Upload the stamped scoring-and-recommendation form."
+    )
+
+
+def test_scan_records_the_version_of_the_form_it_was_made_from(application, contact):
+    self_evaluated(application, contact)
+    document = scoring_form_built(application, contact)
+
+    endorsement = scan_uploaded(application, contact)
+
+    assert endorsement.scan_form_version == document.source_version
+    assert endorsement.scan_uploaded_at >= document.built_at
+
+
+def test_a_score_changed_after_the_scan_asks_for_a_new_form_and_scan(application, contact):
+    old_scan = png_bytes()
+    self_evaluated(application, contact)
+    scan_uploaded(application, contact, data=old_scan)
+    self_evaluated(application, contact, scores={**default_scores(application), "topic": "10"})
+
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_endorse(actor=contact, application=application)
+    assert str(error.value) == (
+        "Build the scoring-and-recommendation form with the saved scores and opinion. " + SCAN_STALE
+    )
+    # The scan cannot be uploaded again before the new form exists, nor the old file after it does.
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_scan_upload(actor=contact, application=application, uploaded_file=upload("s.png", old_scan))
+    assert error.value.code == "form_missing"
+    scoring_form_built(application, contact)
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_endorse(actor=contact, application=application)
+    assert str(error.value) == SCAN_STALE
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_scan_upload(actor=contact, application=application, uploaded_file=upload("s.png", old_scan))
+    assert error.value.code == "scan_stale"
+
+    scan_uploaded(application, contact, data=png_bytes(color=(120, 120, 120)))
+    result = services.unit_endorse(actor=contact, application=application)
+
+    assert result.status == Status.ENDORSED
+
+
+def test_an_opinion_changed_after_the_scan_asks_for_a_new_form_and_scan(application, contact):
+    ready_to_endorse(application, contact)
+    self_evaluated(application, contact, opinion="改过的推荐意见。")
+
+    with pytest.raises(BusinessRuleError) as error:
+        services.unit_endorse(actor=contact, application=application)
+
+    assert SCAN_STALE in str(error.value)
+    assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED

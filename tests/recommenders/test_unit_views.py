@@ -23,6 +23,7 @@ from tests.factories.recommenders import (
     qc_edition,
     ready_to_endorse,
     scan_uploaded,
+    scoring_form_built,
     self_evaluated,
     submitted_application,
     unit_endorsement,
@@ -37,6 +38,16 @@ SCORES = {"topic": "12.5", "cause": "27", "measures": "18", "effect": "17.5", "r
 
 def score_data(scores=SCORES, opinion="同意推荐。") -> dict:
     return {**{f"score_{code}": value for code, value in scores.items()}, "opinion": opinion}
+
+
+def quota_rows(page: str) -> dict:
+    """{kind: (used, quota)} of the quotas the unit's review page shows."""
+    return {
+        kind: (used, quota)
+        for kind, used, quota in re.findall(
+            r'data-testid="unit-quota" data-kind="([a-z_]+)" data-used="(\d+)" data-quota="(\d+)"', page
+        )
+    }
 
 
 def review_url(application) -> str:
@@ -220,7 +231,7 @@ def test_evaluation_save_computes_total(client, application):
     evaluation = Evaluation.objects.get(application=application)
     assert evaluation.total == Decimal("88.0")
     page = client.get(review_url(application)).content.decode()
-    assert re.search(r'data-testid="score-total">88\.0<', page)
+    assert re.search(r'data-testid="score-total">88\.00<', page)
     assert 'value="12.5"' in page
 
 
@@ -231,7 +242,7 @@ def test_evaluation_out_of_range_shows_message_and_keeps_every_value(client, app
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "“原因分析”: the score must be between 0 and 30.0." in html
+    assert "“Cause analysis”: the score must be between 0 and 30.0." in html
     for code, value in {**SCORES, "cause": "35"}.items():
         assert re.search(rf'name="score_{code}"[^>]*value="{re.escape(value)}"', html), code
     assert re.search(r'name="score_cause"[^>]*class="[^"]*is-invalid', html)
@@ -243,7 +254,7 @@ def test_evaluation_non_numeric_refused(client, application):
     response = client.post(action_url("evaluation", application), score_data({**SCORES, "topic": "十二"}))
 
     assert response.status_code == 400
-    assert "“选题”: enter a number." in response.content.decode()
+    assert "“Choice of topic”: enter a number." in response.content.decode()
     assert 'value="十二"' in response.content.decode()
 
 
@@ -256,7 +267,7 @@ def test_review_page_readonly_after_endorsement(client, application, contact):
     assert 'data-decision="endorsed"' in html
     assert 'data-testid="evaluation-form"' not in html
     assert 'data-testid="endorse-form"' not in html
-    assert re.search(r'data-testid="score-total">80\.0<', html)
+    assert re.search(r'data-testid="score-total">80\.00<', html)
     assert "该成果选题合理" in html
 
 
@@ -291,7 +302,10 @@ def test_endorse_incomplete_shows_what_is_missing(client, application, contact):
 
     response = client.post(action_url("endorse", application))
 
-    assert messages_of(response) == ["Upload the stamped scoring-and-recommendation form."]
+    assert messages_of(response) == [
+        "Build the scoring-and-recommendation form with the saved scores and opinion. "
+        "Upload the stamped scoring-and-recommendation form."
+    ]
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 
@@ -305,7 +319,7 @@ def test_endorse_over_quota_shows_the_quota_message(unit, contact, client):
     page = client.get(review_url(second)).content.decode()
     response = client.post(action_url("endorse", second))
 
-    assert "This edition allows 1 endorsement(s) per unit; your unit has endorsed 1." in page
+    assert quota_rows(page)["unit_endorsements"] == ("1", "1")
     assert messages_of(response) == ["Your unit has already endorsed 1 application(s); this edition allows 1 per unit."]
 
 
@@ -375,21 +389,25 @@ def test_return_twice_is_a_no_op(client, application):
 # --- Scan -------------------------------------------------------------------------------------------------------
 
 
-def test_scan_upload_png_named_pdf_accepted(client, application):
+def test_scan_upload_png_named_pdf_accepted(client, application, contact):
+    self_evaluated(application, contact)
+    scoring_form_built(application, contact)
     response = client.post(action_url("scan_upload", application), {"scan": upload("盖章扫描.pdf", png_bytes())})
 
     assert messages_of(response) == ["Stamped scan uploaded."]
     assert unit_endorsement(application).scan_mime == "image/png"
 
 
-def test_scan_upload_text_named_pdf_refused(client, application):
+def test_scan_upload_text_named_pdf_refused(client, application, contact):
+    self_evaluated(application, contact)
+    scoring_form_built(application, contact)
     response = client.post(action_url("scan_upload", application), {"scan": upload("scan.pdf", b"plain text " * 50)})
 
     assert messages_of(response) == [
         "This file is not an accepted type for “Stamped scoring-and-recommendation form” (its content is "
-        "text/plain). Accepted: PDF, JPG, PNG."
+        "plain text). Accepted: PDF, JPG, PNG."
     ]
-    assert unit_endorsement(application) is None
+    assert not unit_endorsement(application).scan_sha256
 
 
 def test_scan_upload_without_file(client, application):
@@ -503,3 +521,96 @@ def test_review_page_after_recommender_return_shows_the_reason_and_allows_work_a
     assert 'data-testid="endorse-ready"' in html
     response = client.post(action_url("endorse", application))
     assert messages_of(response) == [f"Endorsed: the application is now with {application.unit.recommender.name}."]
+
+
+# --- Issue 8: the form, the scan, the quotas and the application form on the unit's page -----------------------
+
+
+def test_review_page_asks_for_the_form_before_the_scan(client, application, contact):
+    self_evaluated(application, contact)
+
+    page = client.get(review_url(application)).content.decode()
+
+    assert 'data-testid="scan-needs-form"' in page
+    response = client.post(action_url("scan_upload", application), {"scan": upload("盖章.png", png_bytes())})
+    assert messages_of(response) == [
+        "First build the scoring-and-recommendation form with the saved scores and opinion (step 2); then print "
+        "it, have it signed and stamped, and upload its scan."
+    ]
+
+
+def test_review_page_says_a_changed_score_needs_a_new_form_and_scan(client, application, contact):
+    ready_to_endorse(application, contact)
+    page = client.get(review_url(application)).content.decode()
+    assert 'data-scan-state="current"' in page
+    assert 'data-testid="endorse-ready"' in page
+
+    client.post(action_url("evaluation", application), score_data({**SCORES, "topic": "10"}))
+    page = client.get(review_url(application)).content.decode()
+
+    assert 'data-scan-state="stale"' in page
+    assert 'data-testid="scan-stale"' in page
+    assert 'data-testid="scoring-form-stale"' in page
+    assert 'data-testid="endorse-ready"' not in page
+    assert re.search(r'<button[^>]*data-testid="endorse-button"[^>]*disabled', page)
+    response = client.post(action_url("endorse", application))
+    assert messages_of(response) == [
+        "Build the scoring-and-recommendation form with the saved scores and opinion. The stamped scan is not of "
+        "the form with the saved scores and opinion (they changed after it was uploaded): build the form again, "
+        "print, stamp and scan it, and upload the new scan."
+    ]
+
+
+def test_review_page_shows_the_quotas_with_what_is_used(unit, contact, client):
+    """每个单位每类最多推荐 1 项 and "n of N used", counted as services.quota_usage counts them."""
+    from recommenders import services
+
+    edition = qc_edition(unit_quota=2, recommend_per_unit=2, recommend_per_unit_category=1)
+    first = endorsed_application(edition=edition, unit=unit, actor=contact)
+    member = recommender_member(unit.recommender)
+    services.recommender_rank(
+        actor=member, recommender=unit.recommender, edition=edition, category=first.category, ordered_ids=[first.pk]
+    )
+    services.recommender_decide(
+        actor=member, application=first, recommender=unit.recommender, recommend=True, opinion="同意推荐。"
+    )
+    second = submitted_application(edition=edition, unit=unit, title="提高焊接一次合格率")
+
+    page = client.get(review_url(second)).content.decode()
+
+    assert quota_rows(page) == {
+        "unit_endorsements": ("1", "2"),
+        "per_unit": ("1", "2"),
+        "per_unit_category": ("1", "1"),
+    }
+    assert "Recommendations per unit in each category: at most 1." in page
+    assert {use.kind: (use.used, use.quota) for use in services.quota_usage(second, exclude_self=False)} == {
+        "unit_endorsements": (1, 2),
+        "per_unit": (1, 2),
+        "per_unit_category": (1, 1),
+    }
+
+
+def test_unit_can_download_the_application_form_from_its_review_page(client, application, contact):
+    from documents.models import Document
+    from documents.services import document_build_now
+
+    page = client.get(review_url(application)).content.decode()
+    request_url = reverse("documents:request", args=["application_form", application.pk])
+    assert f'action="{request_url}"' in page
+
+    response = client.post(request_url, {"next": review_url(application)})
+
+    assert response.status_code == 302
+    assert Document.objects.filter(kind="application_form", owner_id=str(application.pk)).exists()
+    document = document_build_now(kind="application_form", obj=application)
+    download = client.get(reverse("documents:download", args=[document.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_another_units_contact_cannot_request_the_application_form(application, edition):
+    other = contact_of(UnitFactory())
+    response = client_for(other).post(reverse("documents:request", args=["application_form", application.pk]))
+
+    assert response.status_code == 404  # outside the user's reach: its existence is not revealed

@@ -1,0 +1,69 @@
+"""The public home page: no promise of features that do not exist, and the programmes open for applications now
+with their deadlines, linked to the editions' public pages (issue 8)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from awards import services
+from awards.models import Edition
+from tests.factories.awards import ProgrammeFactory, closed_edition, open_edition
+
+pytestmark = [pytest.mark.django_db, pytest.mark.unit]
+
+
+def test_the_secretariat_card_promises_only_what_exists(client):
+    html = client.get(reverse("home")).content.decode()
+    assert "formal review" not in html
+    assert "review rounds" not in html
+    assert (
+        "For association staff: programmes and editions, organisations and accounts, the applications and the "
+        "recommending organisations' hand-ins." in html
+    )
+
+
+def test_home_lists_the_editions_open_now_with_deadline_and_notice_for_anonymous_visitors(client):
+    qc = open_edition(programme=ProgrammeFactory(code="QC", name="上海市质量管理小组活动成果"))
+    Edition.objects.filter(pk=qc.pk).update(notice="请各单位于截止时间前完成网上申报。")
+    closed_edition(programme=ProgrammeFactory(code="QT", name="上海市质量技术奖"))
+    deadline = timezone.localtime(qc.application_phase.ends_at)
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert html.count('data-testid="open-edition"') == 1
+    assert f'href="{reverse("awards:edition_info", args=[qc.pk])}" data-testid="open-edition"' in html
+    assert f'<span class="fw-semibold">{qc.title}</span>' in html
+    assert f'<strong data-testid="open-edition-deadline">{deadline:%Y-%m-%d %H:%M}</strong>' in html
+    assert "上海市质量管理小组活动成果 · 请各单位于截止时间前完成网上申报。" in html
+    assert "上海市质量技术奖" not in html
+    public = client.get(reverse("awards:edition_info", args=[qc.pk]))
+    assert public.status_code == 200 and "请各单位于截止时间前完成网上申报。" in public.content.decode()
+
+
+def test_home_says_when_nothing_is_open(client):
+    closed_edition()
+    html = client.get(reverse("home")).content.decode()
+    assert '<div class="list-group-item text-muted" data-testid="no-open-edition">' in html
+    assert "No programme is open for applications now." in html
+
+
+def test_deadline_is_shown_in_beijing_time(client):
+    edition = open_edition()
+    ends = services.local_datetime(2031, 5, 31, 17, 0)
+    edition.phases.filter(kind="application").update(ends_at=ends)
+    with time_machine.travel(ends - datetime.timedelta(days=1), tick=False):
+        html = client.get(reverse("home")).content.decode()
+    assert '<strong data-testid="open-edition-deadline">2031-05-31 17:00</strong>' in html
+
+
+def test_home_query_count_does_not_grow_with_open_editions(client, django_assert_max_num_queries):
+    open_edition()
+    client.get(reverse("home"))
+    for _ in range(4):
+        open_edition()
+    with django_assert_max_num_queries(2):
+        response = client.get(reverse("home"))
+    assert response.content.decode().count('data-testid="open-edition"') == 5
