@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from awards import services
 from awards.models import Edition
+from tests.factories.accounts import UserFactory
 from tests.factories.awards import ProgrammeFactory, closed_edition, open_edition
 
 pytestmark = [pytest.mark.django_db, pytest.mark.unit]
@@ -67,3 +68,14 @@ def test_home_query_count_does_not_grow_with_open_editions(client, django_assert
     with django_assert_max_num_queries(2):
         response = client.get(reverse("home"))
     assert response.content.decode().count('data-testid="open-edition"') == 5
+
+
+def test_signed_in_people_are_sent_to_their_dashboard_not_asked_to_sign_in(client):
+    anonymous = client.get(reverse("home")).content.decode()
+    assert anonymous.count(f'href="{reverse("account_login")}"') >= 4
+
+    client.force_login(UserFactory())
+    html = client.get(reverse("home")).content.decode()
+    cards = html[html.index('data-testid="channel-group"') :]
+    assert f'href="{reverse("account_login")}"' not in cards
+    assert cards.count(f'href="{reverse("accounts:dashboard")}"') == 4
