@@ -105,6 +105,11 @@ class StatusSets:
     # the recommender scores, ranks and (re)decides.
     recommender_desk: frozenset[str]
 
+    @property
+    def counts_for_limits(self) -> frozenset[str]:
+        """What the per-group and per-unit application limits count: every application that reached the unit."""
+        return self.reached_unit
+
     def held_by(self, level: str) -> frozenset[str]:
         return frozenset(s for s, held in self.level_of.items() if held == level)
 
@@ -140,8 +145,8 @@ def derive_status_sets(table: dict[str, StatusInfo], transitions: dict) -> Statu
     )
 
 
-# The sets in force. Code that must follow a status added later reads `STATUS_SETS.<name>` when it runs (tests
-# swap it); the aliases below keep the older names importable.
+# The sets in force. Code that must follow a status added later reads `status_sets().<name>` when it runs (tests
+# swap `STATUS_SETS`); the aliases below keep the older names importable.
 STATUS_SETS = derive_status_sets(STATUS_TABLE, TRANSITIONS)
 
 
@@ -159,7 +164,7 @@ def repeats(status: str, action: str) -> bool:
 LEVEL_OF_STATUS = STATUS_SETS.level_of
 EDITABLE_STATUSES = STATUS_SETS.editable
 AT_OR_PAST_RECOMMENDER = STATUS_SETS.reached_recommender
-COUNTS_FOR_LIMITS = STATUS_SETS.reached_unit
+COUNTS_FOR_LIMITS = STATUS_SETS.counts_for_limits
 
 
 # The audit actions applications writes, as people read them (every transition is "application.<action>").

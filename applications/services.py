@@ -429,14 +429,16 @@ def application_problems(application: Application) -> list[str]:
                 % {"n": count, "max": edition.max_members}
             )
         if edition.max_applications_per_group:
-            others = Application.objects.filter(edition=edition, group=group, status__in=status_sets().reached_unit)
+            others = Application.objects.filter(
+                edition=edition, group=group, status__in=status_sets().counts_for_limits
+            )
             if others.exclude(pk=application.pk).count() >= edition.max_applications_per_group:
                 problems.append(
                     _("The group already has %(n)s application(s) in this edition, the limit.")
                     % {"n": edition.max_applications_per_group}
                 )
     if edition.max_applications_per_unit:
-        others = Application.objects.filter(edition=edition, unit=unit, status__in=status_sets().reached_unit)
+        others = Application.objects.filter(edition=edition, unit=unit, status__in=status_sets().counts_for_limits)
         if others.exclude(pk=application.pk).count() >= edition.max_applications_per_unit:
             problems.append(
                 _("The unit already has %(n)s application(s) in this edition, the limit.")

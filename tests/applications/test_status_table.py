@@ -90,6 +90,7 @@ def test_added_statuses_join_the_sets_by_their_order():
     sets = _with_review_statuses()
 
     assert {IN_DOCUMENT_REVIEW, AWARDED} <= sets.reached_unit & sets.reached_recommender & sets.passed_on_by_unit
+    assert {IN_DOCUMENT_REVIEW, AWARDED} <= sets.counts_for_limits
     # Past the recommender's hands: it sees them but no longer scores, ranks or decides.
     assert sets.recommender_desk == {Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED}
     assert sets.held_by(Level.ASSOCIATION) == {Status.RECOMMENDED, IN_DOCUMENT_REVIEW}
