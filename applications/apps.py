@@ -10,7 +10,7 @@ class ApplicationsConfig(AppConfig):
         from accounts import dashboards
         from core.seeding import register
 
-        from . import demo, documents, panels  # noqa: F401  (documents registers the builders)
+        from . import demo, documents, panels, visibility  # noqa: F401  (documents registers the builders)
 
         register(30, "applications", demo.seed)
         from core.audit import register_labels
@@ -18,6 +18,16 @@ class ApplicationsConfig(AppConfig):
         from .enums import AUDIT_ACTIONS
 
         register_labels(AUDIT_ACTIONS)
+        visibility.register_own_rules()
+        from accounts import staff_nav
+
+        staff_nav.register(
+            label=_("Applications"),
+            url_name="applications:staff_list",
+            permission="applications.view_all_applications",
+            order=30,
+            section="applications",
+        )
         dashboards.register("group", panels.group_panel)
         dashboards.register("unit", panels.unit_panel)
         dashboards.register("staff", panels.staff_panel)

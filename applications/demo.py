@@ -212,10 +212,10 @@ def _past_application(edition: Edition, group: QCGroup, staff) -> tuple[Applicat
         action=Action.UNIT_ENDORSE,
         actor=contact.user if contact else staff,
         note="同意推荐。",
-    )
+    ).application
     application = services.application_transition(
         application=application, action=Action.RECOMMEND, actor=staff, note="经评审，推荐至市质协。"
-    )
+    ).application
     # Date the history in last year's calendar: created, submitted, endorsed after 3 days, recommended after 6.
     days = {"create": -3, "submit": 0, Action.UNIT_ENDORSE: 3, Action.RECOMMEND: 6}
     for event in application.events.all():

@@ -1,5 +1,7 @@
 """The application's states and the one table of allowed moves. Only `application_transition` applies them."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,21 +53,118 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.RECONSIDER: (frozenset({Status.RECOMMENDED, Status.DECLINED}), Status.ENDORSED),
 }
 
-LEVEL_OF_STATUS = {
-    Status.DRAFT: Level.APPLICANT,
-    Status.RETURNED_TO_GROUP: Level.APPLICANT,
-    Status.SUBMITTED: Level.UNIT,
-    Status.RETURNED_TO_UNIT: Level.UNIT,
-    Status.ENDORSED: Level.RECOMMENDER,
-    Status.RECOMMENDED: Level.ASSOCIATION,
-    Status.DECLINED: Level.CLOSED,
-    Status.WITHDRAWN: Level.CLOSED,
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """One row of the status table.
+
+    `level`: who holds an application in this status. `order`: how far along the pipeline it has come; a status
+    that sends it back down keeps an order at or above the furthest level it reached (returned to the unit comes
+    after endorsed), so "reached the unit/recommender" is one comparison. `closed`: nobody acts on it any more in
+    the normal course (a decision may still be reconsidered by whoever made it).
+    """
+
+    level: str
+    order: int
+    closed: bool = False
+
+
+# The one table of statuses. A status added here (and to TRANSITIONS) appears in the unit's and the recommender's
+# queues and stays visible to them by its order alone: every set below is derived, none is listed by hand.
+STATUS_TABLE: dict[str, StatusInfo] = {
+    Status.DRAFT: StatusInfo(Level.APPLICANT, 0),
+    # Withdrawal leaves the pipeline; the status alone cannot tell whether it was submitted, so it ranks below
+    # the unit (who sees it is decided by `first_submitted_at`, not by the status).
+    Status.WITHDRAWN: StatusInfo(Level.CLOSED, 5, closed=True),
+    Status.SUBMITTED: StatusInfo(Level.UNIT, 10),
+    Status.RETURNED_TO_GROUP: StatusInfo(Level.APPLICANT, 11),
+    Status.ENDORSED: StatusInfo(Level.RECOMMENDER, 20),
+    Status.RETURNED_TO_UNIT: StatusInfo(Level.UNIT, 21),
+    Status.DECLINED: StatusInfo(Level.CLOSED, 22, closed=True),
+    Status.RECOMMENDED: StatusInfo(Level.ASSOCIATION, 30),
 }
 
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED_TO_GROUP})
-# States an application has once it reached its recommender (the recommender may see it).
-AT_OR_PAST_RECOMMENDER = frozenset({Status.ENDORSED, Status.RETURNED_TO_UNIT, Status.RECOMMENDED, Status.DECLINED})
-COUNTS_FOR_LIMITS = frozenset(set(Status) - {Status.DRAFT, Status.WITHDRAWN})
+
+@dataclass(frozen=True)
+class StatusSets:
+    """Every set of statuses code asks about, derived from a status table and its transitions."""
+
+    level_of: dict[str, str]
+    # Held by the applicant and open: the applicant edits (draft, returned to them).
+    editable: frozenset[str]
+    # Reached the unit (submitted at least once and not withdrawn): the unit's queue, the per-unit and per-group
+    # limits.
+    reached_unit: frozenset[str]
+    # Reached the recommending organisation: it may see the application and lists it in its queue.
+    reached_recommender: frozenset[str]
+    # Held by the unit: it evaluates, uploads its scan, endorses or returns.
+    unit_desk: frozenset[str]
+    # The unit has passed it on (reached the recommender and not sent back to the unit).
+    passed_on_by_unit: frozenset[str]
+    # Held by the recommender, or one move away by its own decision (recommend, decline) and not yet taken further:
+    # the recommender scores, ranks and (re)decides.
+    recommender_desk: frozenset[str]
+
+    @property
+    def counts_for_limits(self) -> frozenset[str]:
+        """What the per-group and per-unit application limits count: every application that reached the unit."""
+        return self.reached_unit
+
+    def held_by(self, level: str) -> frozenset[str]:
+        return frozenset(s for s, held in self.level_of.items() if held == level)
+
+
+def derive_status_sets(table: dict[str, StatusInfo], transitions: dict) -> StatusSets:
+    """Derive every status set from `table` (and, for what a level decides, from `transitions`)."""
+
+    def reached(status) -> int:
+        return table[status].order
+
+    def held(level):
+        return frozenset(s for s, info in table.items() if info.level == level)
+
+    unit_from = min(reached(s) for s in held(Level.UNIT))
+    recommender_from = min(reached(s) for s in held(Level.RECOMMENDER))
+    reached_unit = frozenset(s for s, info in table.items() if info.order >= unit_from)
+    reached_recommender = frozenset(s for s, info in table.items() if info.order >= recommender_from)
+    at_recommender = held(Level.RECOMMENDER)
+    # The recommender's own decisions: where a move from its desk leads, unless it sends the application down.
+    decided = frozenset(
+        target
+        for sources, target in transitions.values()
+        if sources & at_recommender and reached(target) >= recommender_from and table[target].level != Level.UNIT
+    )
+    return StatusSets(
+        level_of={s: info.level for s, info in table.items()},
+        editable=frozenset(s for s in held(Level.APPLICANT) if not table[s].closed),
+        reached_unit=reached_unit,
+        reached_recommender=reached_recommender,
+        unit_desk=held(Level.UNIT),
+        passed_on_by_unit=reached_recommender - held(Level.UNIT),
+        recommender_desk=at_recommender | decided,
+    )
+
+
+# The sets in force. Code that must follow a status added later reads `status_sets().<name>` when it runs (tests
+# swap `STATUS_SETS`); the aliases below keep the older names importable.
+STATUS_SETS = derive_status_sets(STATUS_TABLE, TRANSITIONS)
+
+
+def status_sets() -> StatusSets:
+    return STATUS_SETS
+
+
+def repeats(status: str, action: str) -> bool:
+    """The application already stands where `action` leads and cannot start it from there: a repeated request
+    (a double click, a second tab). `application_transition` answers it as a no-op."""
+    allowed_from, target = TRANSITIONS[action]
+    return status == target and status not in allowed_from
+
+
+LEVEL_OF_STATUS = STATUS_SETS.level_of
+EDITABLE_STATUSES = STATUS_SETS.editable
+AT_OR_PAST_RECOMMENDER = STATUS_SETS.reached_recommender
+COUNTS_FOR_LIMITS = STATUS_SETS.counts_for_limits
 
 
 # The audit actions applications writes, as people read them (every transition is "application.<action>").

@@ -11,7 +11,7 @@ from awards.enums import ApplicantKind
 from core import roles
 
 from . import selectors, services
-from .enums import Status
+from .enums import Status, status_sets
 
 
 def _with_deadlines(applications) -> list:
@@ -20,7 +20,7 @@ def _with_deadlines(applications) -> list:
     for application in rows:
         application.deadline = services.application_deadline(application)
         application.deadline_passed = application.deadline is not None and application.deadline <= now
-        application.is_editable_status = application.status in (Status.DRAFT, Status.RETURNED_TO_GROUP)
+        application.is_editable_status = application.status in status_sets().editable
     return rows
 
 

@@ -5,6 +5,7 @@ import rules
 from accounts.rules import is_staff_member
 from core import roles
 
+from . import visibility
 from .enums import AT_OR_PAST_RECOMMENDER, EDITABLE_STATUSES, Status
 from .services import application_open_for_changes
 
@@ -57,9 +58,14 @@ def is_withdrawable(user, application):
     return application is not None and application.status in {Status.DRAFT, Status.SUBMITTED, Status.RETURNED_TO_GROUP}
 
 
-can_view = (
-    is_staff_member | is_applicant | (is_unit_contact & was_submitted) | (is_recommender & has_reached_recommender)
-)
+@rules.predicate
+def is_visible_by_registered_rule(user, application):
+    """The visibility rules apps register (applications' own: applicant, unit once submitted, recommender once
+    reached; reviews may add experts), the same rules `selectors.applications_visible_to` filters by."""
+    return visibility.may_see(user, application)
+
+
+can_view = is_staff_member | is_visible_by_registered_rule
 
 rules.add_perm("applications.view_application", can_view)
 rules.add_perm("applications.change_application", is_applicant & is_editable & is_open_for_changes)

@@ -9,23 +9,20 @@ from awards.enums import ApplicantKind, PhaseKind
 from awards.models import Edition, Phase
 from core import roles
 
-from .enums import AT_OR_PAST_RECOMMENDER, Status
+from . import visibility
+from .enums import Status
 from .models import Application, Attachment
 
 LIST_RELATED = ("edition__programme", "category", "subtype", "group", "unit", "unit__recommender")
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
-    """Every application the user may open: staff all; others by their roles (mirrors applications.rules)."""
+    """Every application the user may open: staff all; others by the registered visibility rules (the same rules
+    as `applications.view_application`, see applications.visibility)."""
     qs = Application.objects.select_related(*LIST_RELATED)
     if roles.is_staff(user):
         return qs
-    return qs.filter(
-        Q(group_id__in=roles.group_ids(user))
-        | Q(group__isnull=True, unit_id__in=roles.unit_ids(user))
-        | Q(unit_id__in=roles.unit_ids(user), first_submitted_at__isnull=False)
-        | Q(unit__recommender_id__in=roles.recommender_ids(user), status__in=AT_OR_PAST_RECOMMENDER)
-    )
+    return qs.filter(visibility.visible_filter(user))
 
 
 def application_for(user, pk) -> Application:

@@ -3,6 +3,8 @@
 import difflib
 import hashlib
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -18,48 +20,96 @@ from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
 from core.files import clean_filename, sniff_content_type, validate_file  # noqa: F401  (sniff re-exported)
 
+from . import signals
 from .answers import answers_errors
-from .enums import COUNTS_FOR_LIMITS, EDITABLE_STATUSES, TRANSITIONS, Action, Status
+from .enums import EDITABLE_STATUSES, TRANSITIONS, Action, Status, repeats, status_sets
 from .models import Application, ApplicationEvent, Attachment, NumberSequence
 
-# Hooks that higher apps (recommenders) add to run after a transition commits: fn(application, action, actor).
-AFTER_TRANSITION: list = []
+
+class Transition(NamedTuple):
+    """What `application_transition` did: the application as it stands now, and whether it moved."""
+
+    application: Application
+    changed: bool
 
 
 def application_transition(
-    *, application: Application, action: str, actor, note: str = "", fields: dict | None = None
-) -> Application:
+    *,
+    application: Application,
+    action: str,
+    actor,
+    note: str = "",
+    fields: dict | None = None,
+    prepare: Callable[[Application], dict | None] | None = None,
+) -> Transition:
     """The only way an application's status changes.
 
-    Locks the row, refuses a move the transition table does not allow (clear message), applies `fields`,
-    writes the timeline entry and the audit row in the same transaction, and runs notifications after commit.
-    A repeated request for a move already made (a double click) is a no-op.
+    Locks the row. A repeated request for a move already made (a double click, a second tab: the application
+    stands where `action` leads and cannot start it from there) changes nothing and returns `changed=False`; the
+    caller decides what to tell the user. A move the transition table does not allow is refused (clear message).
+    Otherwise, still under the lock: `prepare(locked)` runs the caller's own checks (raise `BusinessRuleError` to
+    refuse) and may return more fields to set; `signals.transition_requested` lets higher apps veto the move
+    (`TransitionVetoed`); then the status and `fields` are saved with the timeline entry and the audit row in the
+    same transaction, and `signals.transition_committed` is sent after commit (never on rollback).
+
+    `fields` never holds `status`: the table decides it (a ValueError, a programming error).
     """
     allowed_from, target = TRANSITIONS[action]
+    _refuse_status_field(fields)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.status == target and locked.status not in allowed_from:
-            return locked
+        if repeats(locked.status, action):
+            return Transition(locked, False)
         if locked.status not in allowed_from:
             raise BusinessRuleError(
                 _("This application is “%(status)s”; “%(action)s” is not possible now.")
                 % {"status": locked.get_status_display(), "action": Action(action).label},
                 code="bad_transition",
             )
-        before = snapshot(locked, ["status", *(fields or {})])
+        fields = {**(fields or {}), **((prepare(locked) if prepare else None) or {})}
+        _refuse_status_field(fields)
+        from_status = locked.status
+        signals.transition_requested.send(
+            Application,
+            application=locked,
+            action=action,
+            from_status=from_status,
+            to_status=target,
+            actor=actor,
+            note=note,
+        )
+        before = snapshot(locked, ["status", *fields])
         locked.status = target
-        for name, value in (fields or {}).items():
+        for name, value in fields.items():
             setattr(locked, name, value)
         locked.revision = F("revision") + 1
         locked.save()
         locked.refresh_from_db()
-        ApplicationEvent.objects.create(
-            application=locked, action=action, from_status=before["status"], to_status=target, actor=actor, note=note
+        event = ApplicationEvent.objects.create(
+            application=locked, action=action, from_status=from_status, to_status=target, actor=actor, note=note
         )
         audit_record(actor=actor, obj=locked, action=f"application.{action}", changes=diff(before, locked), note=note)
-        for hook in AFTER_TRANSITION:
-            hook(locked, action, actor)
-    return locked
+
+        # A named function, not a partial: Django logs a failing robust callback by its __qualname__.
+        def send_transition_committed():
+            signals.send_committed(
+                Application,
+                application=locked,
+                action=action,
+                from_status=from_status,
+                to_status=target,
+                actor=actor,
+                note=note,
+                event=event,
+            )
+
+        transaction.on_commit(send_transition_committed, robust=True)
+    return Transition(locked, True)
+
+
+def _refuse_status_field(fields: dict | None) -> None:
+    if fields and "status" in fields:
+        raise ValueError("application_transition sets the status from the transition table, not from `fields`")
 
 
 # --- Drafts -----------------------------------------------------------------------------------------------------
@@ -311,7 +361,7 @@ def similar_topics(application: Application) -> list[dict]:
             edition__programme_id=application.edition.programme_id,
             edition__year__lt=application.edition.year,
         )
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        .filter(status__in=status_sets().reached_unit)
         .values("number", "title", "edition__year")
     )
     found = []
@@ -379,14 +429,16 @@ def application_problems(application: Application) -> list[str]:
                 % {"n": count, "max": edition.max_members}
             )
         if edition.max_applications_per_group:
-            others = Application.objects.filter(edition=edition, group=group, status__in=COUNTS_FOR_LIMITS)
+            others = Application.objects.filter(
+                edition=edition, group=group, status__in=status_sets().counts_for_limits
+            )
             if others.exclude(pk=application.pk).count() >= edition.max_applications_per_group:
                 problems.append(
                     _("The group already has %(n)s application(s) in this edition, the limit.")
                     % {"n": edition.max_applications_per_group}
                 )
     if edition.max_applications_per_unit:
-        others = Application.objects.filter(edition=edition, unit=unit, status__in=COUNTS_FOR_LIMITS)
+        others = Application.objects.filter(edition=edition, unit=unit, status__in=status_sets().counts_for_limits)
         if others.exclude(pk=application.pk).count() >= edition.max_applications_per_unit:
             problems.append(
                 _("The unit already has %(n)s application(s) in this edition, the limit.")
@@ -460,7 +512,8 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
 
     Refuses after the deadline whatever the browser shows; checks completeness and eligibility; gives a
     stable number on the first submission (never reused); flags similar earlier topics; locks the content;
-    the notices of the move go out after commit (notifications/, through AFTER_TRANSITION).
+    the notices of the move go out after commit (notifications/, on `signals.transition_committed`). A repeated
+    submission (a double click) changes nothing and returns the application as it stands.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -476,31 +529,35 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
             .select_related("edition__programme", "group", "unit")
             .get(pk=application.pk)
         )
-        if locked.status == Status.SUBMITTED:
-            return locked  # a double click
-        _require_editable(locked)
-        _check_deadline(locked, now)
-        problems = application_problems(locked)
-        if problems:
-            raise BusinessRuleError(" ".join(problems), code="incomplete")
-        fields = {"submitted_at": now, "similar_topics": similar_topics(locked), "return_reason": ""}
-        if not locked.number:
-            fields["number"] = _next_number(locked.edition)
-        if locked.first_submitted_at is None:
-            fields["first_submitted_at"] = now
-        resubmitted = locked.status == Status.RETURNED_TO_GROUP
-        result = application_transition(
+
+        def check_and_number(_fresh: Application) -> dict:
+            # Only for a real move: a repeated submission (a double click) neither re-checks nor takes a number.
+            # The same row under the same lock as `locked`, which has the related rows the checks read.
+            _require_editable(locked)
+            _check_deadline(locked, now)
+            problems = application_problems(locked)
+            if problems:
+                raise BusinessRuleError(" ".join(problems), code="incomplete")
+            fields = {"submitted_at": now, "similar_topics": similar_topics(locked), "return_reason": ""}
+            if not locked.number:
+                fields["number"] = _next_number(locked.edition)
+            if locked.first_submitted_at is None:
+                fields["first_submitted_at"] = now
+            return fields
+
+        result, _changed = application_transition(
             application=locked,
             action=Action.SUBMIT,
             actor=actor,
-            fields=fields,
-            note=_("Resubmitted after changes") if resubmitted else "",
+            prepare=check_and_number,
+            note=_("Resubmitted after changes") if locked.status == Status.RETURNED_TO_GROUP else "",
         )
     return result
 
 
 def application_withdraw(*, actor, application: Application, note: str = "") -> Application:
-    return application_transition(application=application, action=Action.WITHDRAW, actor=actor, note=note)
+    """Withdraw; a repeated withdrawal is a no-op."""
+    return application_transition(application=application, action=Action.WITHDRAW, actor=actor, note=note).application
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from documents import selectors as document_selectors
 
 from . import selectors, services
 from .documents import APPLICATION_FORM
-from .enums import EDITABLE_STATUSES, Status
+from .enums import EDITABLE_STATUSES, Action, repeats
 from .forms import (
     ApplicationCreateForm,
     ApplicationForm,
@@ -381,7 +381,7 @@ def application_co_applicants(request, pk):
 def application_submit(request, pk):
     application = selectors.application_for(request.user, pk)
     if (
-        application.status == Status.SUBMITTED
+        repeats(application.status, Action.SUBMIT)
         and request.user.has_perm("applications.view_application", application)
         and request.user.has_perm("applications.withdraw_application", application)
     ):
@@ -422,7 +422,9 @@ def application_submit(request, pk):
 @require_POST
 def application_withdraw(request, pk):
     application = selectors.application_for(request.user, pk)
-    if application.status == Status.WITHDRAWN and request.user.has_perm("applications.view_application", application):
+    if repeats(application.status, Action.WITHDRAW) and request.user.has_perm(
+        "applications.view_application", application
+    ):
         return redirect("applications:detail", pk=application.pk)
     if not request.user.has_perm("applications.withdraw_application", application):
         raise PermissionDenied

@@ -18,3 +18,13 @@ class AwardsConfig(AppConfig):
         from .templatetags.awards_tags import AUDIT_ACTIONS
 
         register_labels(AUDIT_ACTIONS)
+
+        from accounts import staff_nav
+
+        staff_nav.register(
+            label=_("Programmes and editions"),
+            url_name="awards:programme_list",
+            permission="awards.manage_editions",
+            order=20,
+            section="awards",
+        )

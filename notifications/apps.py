@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from applications import services as application_services
+        from applications import signals as application_signals
         from core.audit import register_labels
 
         from . import links, services
@@ -15,7 +15,8 @@ class NotificationsConfig(AppConfig):
 
         register_labels(AUDIT_ACTIONS)
 
-        # applications sits below this app: it cannot call us, so we hang on its after-transition hook list.
-        if services.on_application_transition not in application_services.AFTER_TRANSITION:
-            application_services.AFTER_TRANSITION.append(services.on_application_transition)
+        # applications sits below this app and cannot call us: we listen to its after-commit signal.
+        application_signals.transition_committed.connect(
+            services.on_application_transition, dispatch_uid="notifications.on_application_transition"
+        )
         links.register(Party.APPLICANT, "applications:detail")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import Membership
-from applications.enums import EDITABLE_STATUSES, Status
+from applications.enums import EDITABLE_STATUSES, Level, status_sets
 from applications.models import Application
 from awards.enums import PhaseKind
 from awards.models import Phase
@@ -89,8 +89,14 @@ def send_due_reminders(*, now=None) -> list[str]:
                 sent.append(key)
 
     for kind, statuses, role, field, template in (
-        (PhaseKind.UNIT_ENDORSEMENT, (Status.SUBMITTED, Status.RETURNED_TO_UNIT), Role.UNIT, "unit_id", "unit"),
-        (PhaseKind.RECOMMENDATION, (Status.ENDORSED,), Role.RECOMMENDER, "recommender_id", "recommender"),
+        (PhaseKind.UNIT_ENDORSEMENT, status_sets().unit_desk, Role.UNIT, "unit_id", "unit"),
+        (
+            PhaseKind.RECOMMENDATION,
+            status_sets().held_by(Level.RECOMMENDER),
+            Role.RECOMMENDER,
+            "recommender_id",
+            "recommender",
+        ),
     ):
         for phase in _phases_ending(kind, now, DECISION_AHEAD):
             waiting = defaultdict(int)

@@ -40,17 +40,11 @@ DEADLINE_PHASE = {
 # --- Notices of a move ------------------------------------------------------------------------------------------
 
 
-def on_application_transition(application: Application, action: str, actor) -> None:
-    """applications' after-transition hook: runs under the row lock, so it only registers the after-commit work."""
+def on_application_transition(sender, *, application: Application, action: str, **kwargs) -> None:
+    """Receiver of `applications.signals.transition_committed`: the move has committed, write its notices now."""
     if action not in Action.values:
         return
-    application_pk = application.pk
-
-    # A named function, not a partial: Django logs a failing robust callback by its __qualname__.
-    def notify_after_commit():
-        _notify_safely(application_pk=application_pk, action=action)
-
-    transaction.on_commit(notify_after_commit, robust=True)
+    _notify_safely(application_pk=application.pk, action=action)
 
 
 def _notify_safely(*, application_pk: int, action: str) -> None:

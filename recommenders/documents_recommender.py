@@ -18,7 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import Action, Status
+from applications.enums import Action, Status, status_sets
 from documents import registry
 from documents.excel import build_table_workbook
 from documents.pdf import render_pdf
@@ -55,7 +55,7 @@ RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 12, 10, 12, 6, 40]
 DECISION_ACTIONS = {Status.RECOMMENDED: Action.RECOMMEND, Status.DECLINED: Action.DECLINE}
 UNDECIDED_TEXT = "待定"
 # What the review summary lists: everything the recommender reviewed and has not sent back.
-REVIEWED_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+REVIEWED_STATUSES = tuple(s for s in Status if s in status_sets().recommender_desk)
 TWO_PLACES = Decimal("0.01")
 
 

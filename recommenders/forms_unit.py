@@ -10,16 +10,16 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.enums import Status
+from applications.enums import Status, status_sets
 from awards.models import Edition
 
 from .selectors import UNIT_QUEUE_STATUSES
 
 WAITING = "waiting"
 PASSED_ON = "endorsed_by_unit"
-WAITING_STATUSES = (Status.SUBMITTED, Status.RETURNED_TO_UNIT)
-# Past the unit: endorsed and on its way (or decided by the recommender).
-ENDORSED_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+# Derived from the status table: held by the unit, and passed on by it (a later status joins by itself).
+WAITING_STATUSES = tuple(s for s in Status if s in status_sets().unit_desk)
+ENDORSED_STATUSES = tuple(s for s in Status if s in status_sets().passed_on_by_unit)
 OPINION_MAX_LENGTH = 2000
 RETURN_REASON_MAX_LENGTH = 1000
 

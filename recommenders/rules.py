@@ -3,7 +3,7 @@
 import rules
 
 from accounts.rules import is_staff_member
-from applications.enums import AT_OR_PAST_RECOMMENDER, Status
+from applications.enums import status_sets
 from applications.rules import was_submitted
 from core import roles
 
@@ -15,7 +15,7 @@ def is_contact_of_applicant_unit(user, application):
 
 @rules.predicate
 def waits_for_unit(user, application):
-    return application is not None and application.status in (Status.SUBMITTED, Status.RETURNED_TO_UNIT)
+    return application is not None and application.status in status_sets().unit_desk
 
 
 @rules.predicate
@@ -25,7 +25,7 @@ def is_member_of_applications_recommender(user, application):
 
 @rules.predicate
 def waits_for_recommender(user, application):
-    return application is not None and application.status in (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+    return application is not None and application.status in status_sets().recommender_desk
 
 
 @rules.predicate
@@ -74,7 +74,7 @@ rules.add_perm("recommenders.view_handins_overview", is_staff_member)
 
 @rules.predicate
 def has_reached_recommender(user, application):
-    return application is not None and application.status in AT_OR_PAST_RECOMMENDER
+    return application is not None and application.status in status_sets().reached_recommender
 
 
 # The scoring-and-recommendation form (and its stamped scan): the unit that filled it in, once the application was

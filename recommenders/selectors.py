@@ -3,7 +3,7 @@
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Recommender
-from applications.enums import Status
+from applications.enums import Status, status_sets
 from applications.models import Application
 from applications.selectors import LIST_RELATED
 from core import roles
@@ -11,17 +11,12 @@ from core import roles
 from .enums import EndorsementLevel
 from .models import Dossier, Endorsement, Evaluation, HandIn
 
-# Every one of these states is reached only through a submission (first_submitted_at is set), so the queue never
-# shows a group's draft, nor a draft withdrawn before it was submitted (that one is `withdrawn`, not listed here).
-UNIT_QUEUE_STATUSES = (
-    Status.SUBMITTED,
-    Status.RETURNED_TO_UNIT,
-    Status.ENDORSED,
-    Status.RECOMMENDED,
-    Status.DECLINED,
-    Status.RETURNED_TO_GROUP,
-)
-RECOMMENDER_QUEUE_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED, Status.RETURNED_TO_UNIT)
+# Derived from the status table (applications.enums): a status added later after "recommended" shows in both
+# queues without a list here to edit. Every one of these states is reached only through a submission, so the unit's
+# queue never shows a group's draft, nor a draft withdrawn before it was submitted. The queues read
+# `status_sets()` when they run; these names stay for the filter forms.
+UNIT_QUEUE_STATUSES = tuple(s for s in Status if s in status_sets().reached_unit)
+RECOMMENDER_QUEUE_STATUSES = tuple(s for s in Status if s in status_sets().reached_recommender)
 
 
 def _self_total():
@@ -33,7 +28,7 @@ def _self_total():
 def unit_queue(unit, *, edition=None, category=None, status: str = "") -> QuerySet[Application]:
     """The unit's groups' applications that reached it, with the self-evaluation total."""
     qs = (
-        Application.objects.filter(unit=unit, status__in=UNIT_QUEUE_STATUSES)
+        Application.objects.filter(unit=unit, status__in=status_sets().reached_unit)
         .select_related(*LIST_RELATED)
         .prefetch_related("edition__phases")
         .annotate(self_total=_self_total())
@@ -56,7 +51,7 @@ def recommender_queue(
         Endorsement.objects.filter(application=OuterRef("pk"), level=EndorsementLevel.RECOMMENDER).values("rank")[:1]
     )
     qs = (
-        Application.objects.filter(unit__recommender=recommender, status__in=RECOMMENDER_QUEUE_STATUSES)
+        Application.objects.filter(unit__recommender=recommender, status__in=status_sets().reached_recommender)
         .select_related(*LIST_RELATED)
         .prefetch_related("edition__phases")
         .annotate(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Recommender, Unit
-from applications.enums import Action, Status
+from applications.enums import Action, Status, status_sets
 from applications.models import Application
 from applications.services import application_transition
 from awards.enums import PhaseKind
@@ -97,7 +97,7 @@ def clean_scores(rubric, raw: dict) -> tuple[dict, Decimal]:
 def self_evaluation_save(*, actor, application: Application, scores: dict, opinion: str) -> Evaluation:
     """The unit's self-evaluation (自评) and recommendation opinion. Editable until the unit decides."""
     locked = Application.objects.select_for_update(of=("self",)).select_related("edition").get(pk=application.pk)
-    if locked.status not in (Status.SUBMITTED, Status.RETURNED_TO_UNIT):
+    if locked.status not in status_sets().unit_desk:
         raise BusinessRuleError(_("The unit has already decided on this application."), code="locked")
     _check_phase_open(locked.edition, PhaseKind.UNIT_ENDORSEMENT)
     rubric = rubric_for(locked)
@@ -130,7 +130,7 @@ def recommender_evaluation_save(
     )
     if locked.unit.recommender_id != recommender.pk:
         raise BusinessRuleError(_("This application is not under your organisation."))
-    if locked.status not in (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED):
+    if locked.status not in status_sets().recommender_desk:
         raise BusinessRuleError(_("This application is not waiting for your organisation's review."), code="locked")
     _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
     rubric = rubric_for(locked)
@@ -160,7 +160,7 @@ def recommender_evaluation_save(
 def unit_scan_upload(*, actor, application: Application, uploaded_file) -> Endorsement:
     """Store the unit's stamped scoring-and-recommendation form (scan), checked as a real PDF or image."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in (Status.SUBMITTED, Status.RETURNED_TO_UNIT):
+    if locked.status not in status_sets().unit_desk:
         raise BusinessRuleError(_("The unit has already decided on this application."), code="locked")
     form = scoring_form_state(locked)
     if not form["form_current"]:
@@ -264,41 +264,50 @@ def unit_endorse(*, actor, application: Application) -> Application:
             .prefetch_related("endorsements", "evaluations", "edition__phases")
             .get(pk=application.pk)
         )
-        if locked.status in (Status.ENDORSED, Status.RECOMMENDED):
-            return locked  # a double click
-        _check_phase_open(locked.edition, PhaseKind.UNIT_ENDORSEMENT)
-        problems = unit_endorsement_problems(locked)
-        if problems:
-            raise BusinessRuleError(" ".join(problems), code="incomplete")
-        for use in quota_usage(locked, kinds=(QUOTA_UNIT_ENDORSEMENTS,)):
-            if use.full:
-                raise BusinessRuleError(
-                    _("Your unit has already endorsed %(used)s application(s); this edition allows %(quota)s per unit.")
-                    % {"used": use.used, "quota": use.quota},
-                    code="quota",
-                )
         direct = _applies_directly(unit)
-        if not direct and unit.recommender_id is None:
-            raise BusinessRuleError(
-                _(
-                    "Your unit applies directly to the association, which has not confirmed it yet; ask the "
-                    "secretariat to confirm before endorsing."
-                ),
-                code="direct_unconfirmed",
-            )
-        result = application_transition(
+
+        def check(_fresh: Application) -> None:
+            # Only for a real move: a repeated endorsement (a double click) is answered by the transition as a no-op.
+            _check_phase_open(locked.edition, PhaseKind.UNIT_ENDORSEMENT)
+            problems = unit_endorsement_problems(locked)
+            if problems:
+                raise BusinessRuleError(" ".join(problems), code="incomplete")
+            for use in quota_usage(locked, kinds=(QUOTA_UNIT_ENDORSEMENTS,)):
+                if use.full:
+                    raise BusinessRuleError(
+                        _(
+                            "Your unit has already endorsed %(used)s application(s); this edition allows %(quota)s "
+                            "per unit."
+                        )
+                        % {"used": use.used, "quota": use.quota},
+                        code="quota",
+                    )
+            if not direct and unit.recommender_id is None:
+                raise BusinessRuleError(
+                    _(
+                        "Your unit applies directly to the association, which has not confirmed it yet; ask the "
+                        "secretariat to confirm before endorsing."
+                    ),
+                    code="direct_unconfirmed",
+                )
+
+        result, changed = application_transition(
             application=locked,
             action=Action.UNIT_ENDORSE_DIRECT if direct else Action.UNIT_ENDORSE,
             actor=actor,
             fields={"return_reason": ""},
+            prepare=check,
         )
-        Endorsement.objects.filter(application=locked, level=EndorsementLevel.UNIT).update(
-            decision=Decision.ENDORSED, decided_by=actor, decided_at=timezone.now(), updated_at=timezone.now()
-        )
-        if not direct and unit.recommender_id:
-            Endorsement.objects.get_or_create(
-                application=locked, level=EndorsementLevel.RECOMMENDER, defaults={"recommender_id": unit.recommender_id}
+        if changed:
+            Endorsement.objects.filter(application=locked, level=EndorsementLevel.UNIT).update(
+                decision=Decision.ENDORSED, decided_by=actor, decided_at=timezone.now(), updated_at=timezone.now()
             )
+            if not direct and unit.recommender_id:
+                Endorsement.objects.get_or_create(
+                    application=locked,
+                    level=EndorsementLevel.RECOMMENDER,
+                    defaults={"recommender_id": unit.recommender_id},
+                )
     return result
 
 
@@ -308,21 +317,20 @@ def unit_return(*, actor, application: Application, reason: str) -> Application:
         raise BusinessRuleError(_("Give the reason for returning the application."))
     _check_phase_open(application.edition, PhaseKind.UNIT_ENDORSEMENT)
     with transaction.atomic():
-        if Application.objects.select_for_update().get(pk=application.pk).status == Status.RETURNED_TO_GROUP:
-            return application  # a double click: returned already, no second mail
-        result = application_transition(
+        result, changed = application_transition(
             application=application,
             action=Action.UNIT_RETURN,
             actor=actor,
             note=reason.strip(),
             fields={"return_reason": reason.strip()},
         )
-        # A unit may return before it saved anything: the row then records who returned it and when.
-        Endorsement.objects.update_or_create(
-            application=result,
-            level=EndorsementLevel.UNIT,
-            defaults={"decision": Decision.RETURNED, "decided_by": actor, "decided_at": timezone.now()},
-        )
+        if changed:  # a repeated return (a double click) changes nothing and sends no second mail
+            # A unit may return before it saved anything: the row then records who returned it and when.
+            Endorsement.objects.update_or_create(
+                application=result,
+                level=EndorsementLevel.UNIT,
+                defaults={"decision": Decision.RETURNED, "decided_by": actor, "decided_at": timezone.now()},
+            )
     return result
 
 
@@ -354,17 +362,20 @@ def recommender_return(*, actor, application: Application, recommender: Recommen
     _check_decider(actor, recommender.pk)
     _check_phase_open(application.edition, PhaseKind.RECOMMENDATION)
     with transaction.atomic():
-        result = application_transition(
+        result, changed = application_transition(
             application=application,
             action=Action.RECOMMENDER_RETURN,
             actor=actor,
             note=reason.strip(),
             fields={"return_reason": reason.strip()},
         )
-        Endorsement.objects.filter(application=result, level=EndorsementLevel.UNIT).update(decision=Decision.RETURNED)
-        Endorsement.objects.filter(application=result, level=EndorsementLevel.RECOMMENDER).update(
-            decision=Decision.RETURNED, decided_by=actor, decided_at=timezone.now()
-        )
+        if changed:
+            Endorsement.objects.filter(application=result, level=EndorsementLevel.UNIT).update(
+                decision=Decision.RETURNED
+            )
+            Endorsement.objects.filter(application=result, level=EndorsementLevel.RECOMMENDER).update(
+                decision=Decision.RETURNED, decided_by=actor, decided_at=timezone.now()
+            )
     return result
 
 
@@ -474,36 +485,39 @@ def recommender_decide(
             .get(pk=application.pk)
         )
         _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
-        target = Status.RECOMMENDED if recommend else Status.DECLINED
-        if locked.status == target:
-            return locked  # a double click
-        if not opinion.strip():
-            raise BusinessRuleError(
-                _("Write the recommendation opinion.")
-                if recommend
-                else _("Give the reason for not recommending the application."),
-                code="opinion",
-            )
-        if recommend:
-            problem = ranking_problem(recommender=recommender, edition=locked.edition, category=locked.category)
-            if problem:
-                raise BusinessRuleError(problem, code="ranking")
-            problem = quota_problem(application=locked, recommender=recommender)
-            if problem:
-                raise BusinessRuleError(problem, code="quota")
-        result = application_transition(
+
+        def check(_fresh: Application) -> None:
+            # Only for a real move: a repeated decision (a double click) is answered by the transition as a no-op.
+            if not opinion.strip():
+                raise BusinessRuleError(
+                    _("Write the recommendation opinion.")
+                    if recommend
+                    else _("Give the reason for not recommending the application."),
+                    code="opinion",
+                )
+            if recommend:
+                problem = ranking_problem(recommender=recommender, edition=locked.edition, category=locked.category)
+                if problem:
+                    raise BusinessRuleError(problem, code="ranking")
+                problem = quota_problem(application=locked, recommender=recommender)
+                if problem:
+                    raise BusinessRuleError(problem, code="quota")
+
+        result, changed = application_transition(
             application=locked,
             action=Action.RECOMMEND if recommend else Action.DECLINE,
             actor=actor,
             note=opinion.strip(),
+            prepare=check,
         )
-        endorsement, _created = Endorsement.objects.get_or_create(
-            application=locked, level=EndorsementLevel.RECOMMENDER, defaults={"recommender": recommender}
-        )
-        endorsement.decision = Decision.RECOMMENDED if recommend else Decision.DECLINED
-        endorsement.opinion = opinion.strip()
-        endorsement.decided_by, endorsement.decided_at, endorsement.recommender = actor, timezone.now(), recommender
-        endorsement.save()
+        if changed:
+            endorsement, _created = Endorsement.objects.get_or_create(
+                application=locked, level=EndorsementLevel.RECOMMENDER, defaults={"recommender": recommender}
+            )
+            endorsement.decision = Decision.RECOMMENDED if recommend else Decision.DECLINED
+            endorsement.opinion = opinion.strip()
+            endorsement.decided_by, endorsement.decided_at, endorsement.recommender = actor, timezone.now(), recommender
+            endorsement.save()
     return result
 
 
@@ -513,15 +527,16 @@ def recommender_reconsider(*, actor, application: Application, recommender: Reco
     _check_decider(actor, recommender.pk)
     _check_phase_open(application.edition, PhaseKind.RECOMMENDATION)
     with transaction.atomic():
-        result = application_transition(application=application, action=Action.RECONSIDER, actor=actor)
-        Endorsement.objects.filter(application=result, level=EndorsementLevel.RECOMMENDER).update(
-            decision=Decision.PENDING, decided_by=actor, decided_at=timezone.now()
-        )
+        result, changed = application_transition(application=application, action=Action.RECONSIDER, actor=actor)
+        if changed:
+            Endorsement.objects.filter(application=result, level=EndorsementLevel.RECOMMENDER).update(
+                decision=Decision.PENDING, decided_by=actor, decided_at=timezone.now()
+            )
     return result
 
 
-# What a recommending organisation ranks: the applications of a category it reviews and has not sent back.
-RANKED_STATUSES = (Status.ENDORSED, Status.RECOMMENDED, Status.DECLINED)
+# What a recommending organisation ranks: the applications of a category on its desk (reviewed, not sent back).
+RANKED_STATUSES = tuple(s for s in Status if s in status_sets().recommender_desk)
 
 
 def _rank_problems(numbers: dict[int, str], ranks: dict[int, object]) -> list[str]:
@@ -556,7 +571,7 @@ def _rank_problems(numbers: dict[int, str], ranks: dict[int, object]) -> list[st
 def ranked_applications(recommender: Recommender, edition, category) -> list[Application]:
     return list(
         Application.objects.filter(
-            edition=edition, category=category, unit__recommender=recommender, status__in=RANKED_STATUSES
+            edition=edition, category=category, unit__recommender=recommender, status__in=status_sets().recommender_desk
         ).order_by("number", "pk")
     )
 

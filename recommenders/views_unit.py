@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit
-from applications.enums import Status
+from applications.enums import Action, Status, repeats, status_sets
 from applications.models import Application, Attachment
 from applications.selectors import LIST_RELATED, applications_visible_to
 from awards.enums import PhaseKind
@@ -342,9 +342,9 @@ def unit_scan_download(request, pk):
     )
 
 
-def _already(request, application, statuses, message) -> bool:
+def _already(request, application, repeated: bool, message) -> bool:
     """A repeated decision (a double click, a second tab): the unit's own contact is told, nothing changes."""
-    if application.status in statuses and application.unit_id in roles.unit_ids(request.user):
+    if repeated and application.unit_id in roles.unit_ids(request.user):
         messages.info(request, message)
         return True
     return False
@@ -355,7 +355,9 @@ def _already(request, application, statuses, message) -> bool:
 def unit_endorse(request, pk):
     application = _application_for(request, pk)
     if not _may_act(request, application):
-        if _already(request, application, ENDORSED_STATUSES, _("The unit has already endorsed this application.")):
+        # Passed on already: endorsed, and maybe decided above since (a stale second tab).
+        passed_on = application.status in status_sets().passed_on_by_unit
+        if _already(request, application, passed_on, _("The unit has already endorsed this application.")):
             return _to_review(application)
         raise PermissionDenied
     try:
@@ -379,9 +381,8 @@ def unit_endorse(request, pk):
 def unit_return(request, pk):
     application = _application_for(request, pk)
     if not _may_act(request, application):
-        if _already(
-            request, application, (Status.RETURNED_TO_GROUP,), _("The unit has already returned this application.")
-        ):
+        repeated = repeats(application.status, Action.UNIT_RETURN)
+        if _already(request, application, repeated, _("The unit has already returned this application.")):
             return _to_review(application)
         raise PermissionDenied
     form = ReturnForm(request.POST)

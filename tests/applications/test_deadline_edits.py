@@ -168,7 +168,7 @@ def test_a_returned_application_is_read_only_once_the_deadline_passed(draft):
         submitted = application_submit(actor=draft.created_by, application=draft)
     returned = application_transition(
         application=submitted, action=Action.UNIT_RETURN, actor=unit_contact(draft.unit), note="补充数据"
-    )
+    ).application
     assert returned.status == Status.RETURNED_TO_GROUP
 
     with time_machine.travel(CLOSED + datetime.timedelta(days=1), tick=False):

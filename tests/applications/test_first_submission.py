@@ -69,7 +69,7 @@ def test_the_first_submission_is_recorded_once(edition, group):
     submitted = application_submit(actor=group.leader, application=draft, now=first)
     returned = application_transition(
         application=submitted, action=Action.UNIT_RETURN, actor=unit_contact(group.unit), note="补充数据"
-    )
+    ).application
 
     resubmitted = application_submit(actor=group.leader, application=returned)
 

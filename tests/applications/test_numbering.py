@@ -49,7 +49,7 @@ def test_number_is_kept_on_resubmission_and_never_reused(edition, group):
     first = submitted_application(edition=edition, group=group)
     returned = application_transition(
         application=first, action=Action.UNIT_RETURN, actor=first.created_by, fields={"return_reason": "补充数据"}
-    )
+    ).application
     resubmitted = application_submit(actor=group.leader, application=returned)
     withdrawn = submitted_application(edition=edition, title="提高焊接一次合格率")
     application_transition(application=withdrawn, action=Action.WITHDRAW, actor=withdrawn.created_by)

@@ -33,7 +33,7 @@ def in_state(edition, group):
     def make(status):
         application = draft_application(edition=edition, group=group, complete=False)
         for action in PATHS[status]:
-            application = application_transition(application=application, action=action, actor=group.leader)
+            application = application_transition(application=application, action=action, actor=group.leader).application
         assert application.status == status
         return application
 
@@ -50,9 +50,9 @@ def test_transition_allowed_moves_and_records(in_state, leader, status, action):
     events = ApplicationEvent.objects.filter(application=application).count()
     revision = application.revision
 
-    result = application_transition(application=application, action=action, actor=leader, note="备注")
+    result, changed = application_transition(application=application, action=action, actor=leader, note="备注")
 
-    assert result.status == TRANSITIONS[action][1]
+    assert (changed, result.status) == (True, TRANSITIONS[action][1])
     assert result.revision == revision + 1
     event = ApplicationEvent.objects.filter(application=application).latest("id")
     assert (event.action, event.from_status, event.to_status, event.actor, event.note) == (
@@ -87,9 +87,9 @@ def test_transition_repeated_is_a_no_op(in_state, leader, status, action):
     application = in_state(status)
     events = ApplicationEvent.objects.filter(application=application).count()
 
-    result = application_transition(application=application, action=action, actor=leader)
+    result, changed = application_transition(application=application, action=action, actor=leader)
 
-    assert result.status == status
+    assert (changed, result.status) == (False, status)
     assert result.revision == application.revision
     assert ApplicationEvent.objects.filter(application=application).count() == events
 

@@ -70,7 +70,7 @@ def test_returned_application_is_edited_and_resubmitted_keeping_its_number(editi
         actor=contact,
         note="请补充效果验证数据",
         fields={"return_reason": "请补充效果验证数据"},
-    )
+    ).application
     client = client_for(group.leader)
 
     detail = client.get(reverse("applications:detail", args=[returned.pk])).content.decode()
