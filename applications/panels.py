@@ -24,9 +24,11 @@ def _with_deadlines(applications) -> list:
     return rows
 
 
-def _open_editions(kind: str, taken_edition_ids: set[int], group=None) -> list:
+def _open_editions(kind: str, taken_edition_ids: set[int], group=None, unit=None) -> list:
     editions = selectors.open_editions_for(kind)
     for edition in editions:
+        # "n of N used": counted by the functions the submission counts with.
+        edition.limits = selectors.application_limits(edition, group=group, unit=unit)
         edition.deadline_passed = False
         edition.deadline = edition.application_phase.ends_at if edition.application_phase else None
         edition.already_applied = edition.pk in taken_edition_ids
@@ -68,7 +70,7 @@ def unit_panel(request, unit):
         "applications_list": own,
         "applications_from_groups": from_groups,
         "applications_may_apply": is_contact and unit.is_approved,
-        "applications_open_editions": _open_editions(ApplicantKind.UNIT, taken) if is_contact else [],
+        "applications_open_editions": _open_editions(ApplicantKind.UNIT, taken, unit=unit) if is_contact else [],
     }
 
 

@@ -1,4 +1,8 @@
-"""Reads for the applicant channel and staff lists, scoped to the user."""
+"""Reads for the applicant channel and staff lists, scoped to the user; and the counts behind the per-group and
+per-unit application limits (one function each, used by `services.application_problems` under the submission's
+row locks and by the dashboards' "n of N used")."""
+
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -10,7 +14,7 @@ from awards.models import Edition, Phase
 from core import roles
 
 from . import visibility
-from .enums import Status
+from .enums import Status, status_sets
 from .models import Application, Attachment
 
 LIST_RELATED = ("edition__programme", "category", "subtype", "group", "unit", "unit__recommender")
@@ -123,3 +127,51 @@ STAFF_LIST_FIELDS = (
     "unit__name",
     "unit__recommender__name",
 )
+
+
+# --- Limits -------------------------------------------------------------------------------------------------------
+
+LIMIT_GROUP = "group"
+LIMIT_UNIT = "unit"
+
+
+@dataclass(frozen=True)
+class LimitUse:
+    """One application limit of an edition: how many places are used of how many."""
+
+    kind: str
+    limit: int
+    used: int
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.limit
+
+
+def group_applications_used(edition, group_id: int, *, excluding: int | None = None) -> int:
+    """The places of the per-group limit (`Edition.max_applications_per_group`) used: the group's applications in
+    the edition that were submitted and not withdrawn (a draft holds no place). `excluding`: the application
+    being submitted, which never takes a place from itself (a returned one already holds one)."""
+    qs = Application.objects.filter(edition=edition, group_id=group_id, status__in=status_sets().counts_for_limits)
+    return (qs.exclude(pk=excluding) if excluding else qs).count()
+
+
+def unit_applications_used(edition, unit_id: int, *, excluding: int | None = None) -> int:
+    """The places of the per-unit limit (`Edition.max_applications_per_unit`) used: the unit's applications in the
+    edition (its own and its groups') that were submitted and not withdrawn. `excluding` as above."""
+    qs = Application.objects.filter(edition=edition, unit_id=unit_id, status__in=status_sets().counts_for_limits)
+    return (qs.exclude(pk=excluding) if excluding else qs).count()
+
+
+def application_limits(edition, *, group=None, unit=None) -> list[LimitUse]:
+    """The edition's application limits that bind a group (and its unit) or a unit, with the places used: what a
+    dashboard shows as "n of N used", counted as the submission counts them."""
+    uses = []
+    if group is not None and edition.max_applications_per_group:
+        uses.append(
+            LimitUse(LIMIT_GROUP, edition.max_applications_per_group, group_applications_used(edition, group.pk))
+        )
+    unit_id = group.unit_id if group is not None else (unit.pk if unit is not None else None)
+    if unit_id is not None and edition.max_applications_per_unit:
+        uses.append(LimitUse(LIMIT_UNIT, edition.max_applications_per_unit, unit_applications_used(edition, unit_id)))
+    return uses

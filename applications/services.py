@@ -24,6 +24,7 @@ from . import signals
 from .answers import answers_errors
 from .enums import EDITABLE_STATUSES, TRANSITIONS, Action, Status, repeats, status_sets
 from .models import Application, ApplicationEvent, Attachment, NumberSequence
+from .selectors import group_applications_used, unit_applications_used
 
 
 class Transition(NamedTuple):
@@ -429,17 +430,15 @@ def application_problems(application: Application) -> list[str]:
                 % {"n": count, "max": edition.max_members}
             )
         if edition.max_applications_per_group:
-            others = Application.objects.filter(
-                edition=edition, group=group, status__in=status_sets().counts_for_limits
-            )
-            if others.exclude(pk=application.pk).count() >= edition.max_applications_per_group:
+            used = group_applications_used(edition, group.pk, excluding=application.pk)
+            if used >= edition.max_applications_per_group:
                 problems.append(
                     _("The group already has %(n)s application(s) in this edition, the limit.")
                     % {"n": edition.max_applications_per_group}
                 )
     if edition.max_applications_per_unit:
-        others = Application.objects.filter(edition=edition, unit=unit, status__in=status_sets().counts_for_limits)
-        if others.exclude(pk=application.pk).count() >= edition.max_applications_per_unit:
+        used = unit_applications_used(edition, unit.pk, excluding=application.pk)
+        if used >= edition.max_applications_per_unit:
             problems.append(
                 _("The unit already has %(n)s application(s) in this edition, the limit.")
                 % {"n": edition.max_applications_per_unit}

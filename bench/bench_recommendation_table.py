@@ -30,6 +30,7 @@ django.setup()
 from django.utils import translation  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from awards import scores  # noqa: E402
 from documents.excel import build_table_workbook  # noqa: E402
 from recommenders import documents_recommender as tables  # noqa: E402
 
@@ -49,7 +50,7 @@ def sample(rows: int):
     for i in range(rows):
         category = "问题解决型" if i % 2 else "创新型"
         totals = tuple(Decimal(70 + (i * 7 + r * 3) % 30) + Decimal("0.5") for r in range(len(REVIEWERS)))
-        mean = tables.mean_2(sum(totals) / len(totals))
+        mean = scores.mean(totals)
         common = {
             "number": f"QC-2026-{i + 1:04d}",
             "title": f"{TITLES[i % len(TITLES)]}（第{i + 1}项）",

@@ -12,13 +12,14 @@ decision or a name in it changed, and asking again for an unchanged table return
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import Action, Status, status_sets
+from awards import scores
 from documents import registry
 from documents.excel import build_table_workbook
 from documents.pdf import render_pdf
@@ -56,7 +57,6 @@ DECISION_ACTIONS = {Status.RECOMMENDED: Action.RECOMMEND, Status.DECLINED: Actio
 UNDECIDED_TEXT = "待定"
 # What the review summary lists: everything the recommender reviewed and has not sent back.
 REVIEWED_STATUSES = tuple(s for s in Status if s in status_sets().recommender_desk)
-TWO_PLACES = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,6 @@ def category_text(application) -> str:
     return application.category.name
 
 
-def mean_2(value) -> Decimal | None:
-    """Two decimals, half up (the association's rounding)."""
-    return None if value is None else Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-
-
 # --- Reads --------------------------------------------------------------------------------------------------------
 
 
@@ -162,7 +157,7 @@ def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
                 unit=a.unit.name,
                 category=category_text(a),
                 self_total=a.self_total,
-                reviewer_mean=mean_2(a.reviewer_mean),
+                reviewer_mean=scores.round_half_up(a.reviewer_mean),
                 rank=place,
                 opinion=a.recommender_opinion or decision_text(Status.RECOMMENDED),
             )
@@ -195,7 +190,7 @@ def review_summary(dossier: Dossier) -> ReviewSummary:
             unit=a.unit.name,
             category=category_text(a),
             totals=tuple(totals.get((a.pk, r)) for r in order),
-            mean=mean_2(a.reviewer_mean),
+            mean=scores.round_half_up(a.reviewer_mean),
             rank=a.rank,
             decision=decision_text(a.status),
         )

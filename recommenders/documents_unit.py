@@ -8,7 +8,6 @@ application's heading), so changing a score or the opinion builds a new file.
 
 import hashlib
 import json
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.selectors import applications_visible_to
+from awards import scores as scoring
 from awards.models import Phase
 from documents import registry
 from documents.pdf import render_pdf, verification_context
@@ -102,7 +102,7 @@ def form_context(application: Application) -> dict:
         "rubric": rubric,
         "rows": rows,
         "has_descriptions": any(row["description"] for row in rows),
-        "max_total": sum((item.max_points for item in items), Decimal("0")),
+        "max_total": scoring.total(item.max_points for item in items),
         "evaluation": evaluation,
         "total": evaluation.total if evaluation else None,
         "opinion": endorsement.opinion if endorsement else "",

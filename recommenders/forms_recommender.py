@@ -1,14 +1,14 @@
 """Input of the recommender channel (推荐通道). Forms shape and bound the input; the services decide and save.
 
-Score sheets and statistics take text inputs and leave the numbers to `services.clean_scores` and
-`services.statistics_save`, which give one message per wrong figure; the page then shows the same form with
-everything that was typed.
+Score sheets are `awards.scores` fields (bounded decimals, one message per wrong score); statistics take text
+inputs and leave the numbers to `services.statistics_save`. A refused form shows everything as it was typed.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import Status
+from awards.scores import RubricScoresMixin
 
 from .enums import HANDIN_UPLOAD_TYPES, HandInKind
 from .selectors import RECOMMENDER_QUEUE_STATUSES
@@ -48,8 +48,8 @@ class QueueFilterForm(forms.Form):
         return value if name == "status" else self.objects[name].get(value)
 
 
-class ScoreSheetForm(forms.Form):
-    """One reviewer's score sheet: one input per rubric item, bounded by its maximum (the server checks again)."""
+class ScoreSheetForm(RubricScoresMixin, forms.Form):
+    """One reviewer's score sheet: one bounded score per rubric item (`awards.scores.ScoreField`), and a comment."""
 
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -57,34 +57,13 @@ class ScoreSheetForm(forms.Form):
 
     def __init__(self, *args, rubric_items, initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = list(rubric_items)
-        for item in self.items:
-            self.fields[f"score_{item.code}"] = forms.CharField(
-                label=item.localized("name"),
-                required=False,
-                max_length=10,
-                initial=(initial_scores or {}).get(item.code, ""),
-                widget=forms.TextInput(
-                    attrs={
-                        "type": "number",
-                        "min": "0",
-                        "max": str(item.max_points),
-                        "step": "0.1",
-                        "inputmode": "decimal",
-                        "class": "form-control form-control-sm score-input",
-                        "data-testid": f"score-{item.code}",
-                    }
-                ),
-            )
+        self.add_score_fields(rubric_items, initial_scores)
+        self.order_fields([*self.score_names(), "comment"])
         self.fields["comment"].widget.attrs["class"] = "form-control"
-
-    def raw_scores(self) -> dict:
-        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return {item.code: (data.get(f"score_{item.code}") or "").strip() for item in self.items}
 
     def rows(self):
         """(item, bound field) pairs for the template."""
-        return [(item, self[f"score_{item.code}"]) for item in self.items]
+        return [(row["item"], row["field"]) for row in self.score_rows()]
 
 
 class DecisionForm(forms.Form):

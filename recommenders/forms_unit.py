@@ -1,17 +1,15 @@
 """Input for the unit channel: queue filters, the self-evaluation, the stamped scan and the return reason.
 
-The score inputs keep exactly what was typed (text), so a refused save shows every value again; the bounds are
-given to the browser (min / max / step) and checked on the server by `services.clean_scores`, whose message the
-page shows.
+The scores are `awards.scores` fields: bounded decimals (0 to the item's maximum, one decimal place) that show a
+refused value again exactly as typed; the service checks them again with the same fields.
 """
-
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import Status, status_sets
 from awards.models import Edition
+from awards.scores import RubricScoresMixin
 
 from .selectors import UNIT_QUEUE_STATUSES
 
@@ -22,10 +20,6 @@ WAITING_STATUSES = tuple(s for s in Status if s in status_sets().unit_desk)
 ENDORSED_STATUSES = tuple(s for s in Status if s in status_sets().passed_on_by_unit)
 OPINION_MAX_LENGTH = 2000
 RETURN_REASON_MAX_LENGTH = 1000
-
-
-def score_field_name(item) -> str:
-    return f"score_{item.code}"
 
 
 class QueueFilterForm(forms.Form):
@@ -66,27 +60,8 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class ScoreInput(forms.NumberInput):
-    def __init__(self, item):
-        super().__init__(
-            attrs={
-                "min": "0",
-                "max": str(item.max_points),
-                "step": "0.1",
-                "inputmode": "decimal",
-                "class": "form-control form-control-sm text-end score-input",
-                "data-score-input": "",
-                "data-max": str(item.max_points),
-            }
-        )
-
-    def format_value(self, value):
-        # Show what was typed, even "abc" or "35": the browser must not drop an invalid value.
-        return None if value in (None, "") else str(value)
-
-
-class SelfEvaluationForm(forms.Form):
-    """One score per rubric item (typed text, judged by the service) and the recommendation opinion."""
+class SelfEvaluationForm(RubricScoresMixin, forms.Form):
+    """One bounded score per rubric item (`awards.scores.ScoreField`) and the recommendation opinion."""
 
     opinion = forms.CharField(
         label=_("Recommendation opinion"),
@@ -98,48 +73,16 @@ class SelfEvaluationForm(forms.Form):
 
     def __init__(self, *args, rubric, evaluation=None, opinion: str = "", **kwargs):
         initial = kwargs.pop("initial", None) or {}
-        if evaluation is not None:
-            for code, value in evaluation.scores.items():
-                initial.setdefault(f"score_{code}", value)
         initial.setdefault("opinion", opinion)
         super().__init__(*args, initial=initial, **kwargs)
-        self.items = list(rubric.items.all())
-        for item in self.items:
-            self.fields[score_field_name(item)] = forms.CharField(
-                label=item.localized("name"), required=False, max_length=20, widget=ScoreInput(item)
-            )
-        self.order_fields([score_field_name(item) for item in self.items] + ["opinion"])
-
-    def scores(self) -> dict:
-        """The typed scores by item code, for `services.self_evaluation_save` (which checks them)."""
-        return {item.code: (self.cleaned_data.get(score_field_name(item)) or "").strip() for item in self.items}
+        self.add_score_fields(rubric.items.all(), evaluation.scores if evaluation is not None else None)
+        self.order_fields([*self.score_names(), "opinion"])
 
     def rows(self) -> list[dict]:
-        """Item, bound field and whether the typed value is out of bounds (to mark the input)."""
-        rows = []
-        for item in self.items:
-            field = self[score_field_name(item)]
-            value = field.value()
-            rows.append({"item": item, "field": field, "invalid": self.is_bound and not _within(value, item)})
-        return rows
+        return self.score_rows()
 
     def typed_total(self):
-        """The total of the typed scores when all are valid numbers within bounds, else None."""
-        total = Decimal("0")
-        for item in self.items:
-            value = self[score_field_name(item)].value()
-            if not _within(value, item):
-                return None
-            total += Decimal(str(value).strip())
-        return total
-
-
-def _within(value, item) -> bool:
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return False
-    return number.is_finite() and 0 <= number <= item.max_points and number == number.quantize(Decimal("0.1"))
+        return self.score_total()
 
 
 class ScanUploadForm(forms.Form):

@@ -1,14 +1,20 @@
-"""Reads for the unit and recommender queues; every list is one query (plus prefetches), however long."""
+"""Reads for the unit and recommender queues (every list is one query, plus prefetches, however long), and the
+quota counts: one function per quota, called by the service that enforces it (under its row lock) and by the
+page that shows "n of N used", so the two never disagree."""
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import Recommender
 from applications.enums import Status, status_sets
 from applications.models import Application
 from applications.selectors import LIST_RELATED
+from awards import scores
 from core import roles
 
-from .enums import EndorsementLevel
+from .enums import Decision, EndorsementLevel
 from .models import Dossier, Endorsement, Evaluation, HandIn
 
 # Derived from the status table (applications.enums): a status added later after "recommended" shows in both
@@ -23,6 +29,12 @@ def _self_total():
     return Subquery(
         Evaluation.objects.filter(application=OuterRef("pk"), level=EndorsementLevel.UNIT).values("total")[:1]
     )
+
+
+# The sheets of the application's own recommending organisation: the ones its page, Excel and PDF show.
+_own_reviewers = Q(
+    evaluations__level=EndorsementLevel.RECOMMENDER, evaluations__recommender_id=F("unit__recommender_id")
+)
 
 
 def unit_queue(unit, *, edition=None, category=None, status: str = "") -> QuerySet[Application]:
@@ -45,8 +57,9 @@ def unit_queue(unit, *, edition=None, category=None, status: str = "") -> QueryS
 def recommender_queue(
     recommender: Recommender, *, edition=None, category=None, status: str = "", unit=None
 ) -> QuerySet[Application]:
-    """Applications endorsed by the organisation's units, with the unit's total, the reviewers' mean and count,
-    and the rank the organisation gave."""
+    """Applications endorsed by the organisation's units, with the unit's total, the mean and count of its own
+    reviewers' sheets (`reviewer_mean`: show it through `awards.scores`, half up to two decimals), and the rank
+    the organisation gave."""
     rank = Subquery(
         Endorsement.objects.filter(application=OuterRef("pk"), level=EndorsementLevel.RECOMMENDER).values("rank")[:1]
     )
@@ -56,8 +69,8 @@ def recommender_queue(
         .prefetch_related("edition__phases")
         .annotate(
             self_total=_self_total(),
-            reviewer_mean=Avg("evaluations__total", filter=Q(evaluations__level=EndorsementLevel.RECOMMENDER)),
-            reviewer_count=Count("evaluations", filter=Q(evaluations__level=EndorsementLevel.RECOMMENDER)),
+            reviewer_mean=scores.mean_expression("evaluations__total", filter=_own_reviewers),
+            reviewer_count=Count("evaluations", filter=_own_reviewers),
             rank=rank,
         )
     )
@@ -123,3 +136,98 @@ def dossiers_overview(edition) -> QuerySet[Recommender]:
         )
         .order_by("kind", "name")
     )
+
+
+# --- Quotas -------------------------------------------------------------------------------------------------------
+
+QUOTA_UNIT_ENDORSEMENTS = "unit_endorsements"
+QUOTA_RECOMMENDER_TOTAL = "recommender_total"
+QUOTA_PER_UNIT = "per_unit"
+QUOTA_PER_UNIT_CATEGORY = "per_unit_category"
+RECOMMENDATION_QUOTAS = (QUOTA_RECOMMENDER_TOTAL, QUOTA_PER_UNIT, QUOTA_PER_UNIT_CATEGORY)
+
+
+@dataclass(frozen=True)
+class QuotaUse:
+    """One quota of the edition as it applies to an application: how many places are used of how many."""
+
+    kind: str
+    quota: int
+    used: int
+
+    @property
+    def full(self) -> bool:
+        return self.used >= self.quota
+
+
+def unit_endorsements_used(edition, unit_id: int) -> int:
+    """The places of the unit's endorsement quota (`Edition.unit_quota`) used: its applications in the edition
+    that it has endorsed (an application the recommender returned to it frees its place)."""
+    return Endorsement.objects.filter(
+        level=EndorsementLevel.UNIT,
+        decision=Decision.ENDORSED,
+        application__edition=edition,
+        application__unit_id=unit_id,
+    ).count()
+
+
+@dataclass(frozen=True)
+class RecommendationCounts:
+    """The places of a recommending organisation's recommendation quotas used in an edition: in all
+    (`recommender_total_quota`), per unit (`recommend_per_unit`) and per unit and category
+    (`recommend_per_unit_category`)."""
+
+    total: int
+    per_unit: Counter
+    per_unit_category: Counter
+
+    def of_unit(self, unit_id: int) -> int:
+        return self.per_unit.get(unit_id, 0)
+
+    def of_unit_category(self, unit_id: int, category_id: int) -> int:
+        return self.per_unit_category.get((unit_id, category_id), 0)
+
+
+def recommendations_used(edition, recommender_id: int | None) -> RecommendationCounts:
+    """The organisation's recommended applications in the edition, counted per unit and category: one query."""
+    per_unit, per_unit_category = Counter(), Counter()
+    if edition is not None and recommender_id is not None:
+        counts = (
+            Application.objects.filter(edition=edition, unit__recommender_id=recommender_id, status=Status.RECOMMENDED)
+            .values_list("unit_id", "category_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for unit_id, category_id, n in counts:
+            per_unit[unit_id] += n
+            per_unit_category[(unit_id, category_id)] += n
+    return RecommendationCounts(total=sum(per_unit.values()), per_unit=per_unit, per_unit_category=per_unit_category)
+
+
+def quota_usage(application: Application, *, kinds=None) -> list[QuotaUse]:
+    """The edition's quotas that apply to `application`, each with the places used (the counts above): the
+    unit's endorsements, and the recommendations of its organisation in all, for its unit, and for its unit and
+    category. `unit_endorse` and `quota_problem` refuse when a quota is full; the unit page shows the same
+    figures as "n of N used". The application itself never holds a place while it is being decided (it is
+    neither endorsed nor recommended then), so the page and the refusal agree at the boundary."""
+    edition, unit = application.edition, application.unit
+    kinds = kinds or (QUOTA_UNIT_ENDORSEMENTS, *RECOMMENDATION_QUOTAS)
+    uses = []
+    if QUOTA_UNIT_ENDORSEMENTS in kinds and edition.unit_quota:
+        uses.append(QuotaUse(QUOTA_UNIT_ENDORSEMENTS, edition.unit_quota, unit_endorsements_used(edition, unit.pk)))
+    if unit.recommender_id is None or not set(kinds) & set(RECOMMENDATION_QUOTAS):
+        return uses
+    counts = recommendations_used(edition, unit.recommender_id)
+    limits = [
+        (QUOTA_RECOMMENDER_TOTAL, edition.recommender_total_quota, counts.total),
+        (QUOTA_PER_UNIT, edition.recommend_per_unit, counts.of_unit(unit.pk)),
+        (
+            QUOTA_PER_UNIT_CATEGORY,
+            edition.recommend_per_unit_category,
+            counts.of_unit_category(unit.pk, application.category_id),
+        ),
+    ]
+    for kind, quota, used in limits:
+        if kind in kinds and quota is not None:
+            uses.append(QuotaUse(kind, quota, used))
+    return uses

@@ -6,7 +6,6 @@ requests are serialised and a quota is never exceeded.
 """
 
 import hashlib
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
@@ -18,6 +17,7 @@ from accounts.models import Recommender, Unit
 from applications.enums import Action, Status, status_sets
 from applications.models import Application
 from applications.services import application_transition
+from awards import scores as scores_module
 from awards.enums import PhaseKind
 from core import roles
 from core.audit import audit_record, diff, snapshot
@@ -26,6 +26,13 @@ from core.files import clean_filename, delete_replaced_file_after_commit, valida
 
 from .enums import HANDIN_UPLOAD_TYPES, Decision, EndorsementLevel, HandInKind
 from .models import Dossier, Endorsement, Evaluation, HandIn
+from .selectors import (
+    QUOTA_PER_UNIT,
+    QUOTA_RECOMMENDER_TOTAL,
+    QUOTA_UNIT_ENDORSEMENTS,
+    RECOMMENDATION_QUOTAS,
+    quota_usage,
+)
 
 SCAN_TYPES = ["application/pdf", "image/jpeg", "image/png"]
 SCAN_MAX_MB = 10
@@ -62,37 +69,6 @@ def rubric_for(application: Application):
     return rubric
 
 
-def clean_scores(rubric, raw: dict) -> tuple[dict, Decimal]:
-    """Item scores as Decimals with one decimal place, each within 0..max; returns (scores, total)."""
-    scores, problems = {}, []
-    for item in rubric.items.all():
-        value = raw.get(item.code)
-        try:
-            number = Decimal(str(value).strip()) if value not in (None, "") else None
-            if number is not None and not number.is_finite():  # "NaN", "Infinity" parse but are no scores
-                raise InvalidOperation
-        except InvalidOperation:
-            number = None
-            problems.append(_("“%(item)s”: enter a number.") % {"item": item.localized("name")})
-            continue
-        if number is None:
-            problems.append(_("“%(item)s”: give a score.") % {"item": item.localized("name")})
-            continue
-        if number < 0 or number > item.max_points:
-            problems.append(
-                _("“%(item)s”: the score must be between 0 and %(max)s.")
-                % {"item": item.localized("name"), "max": item.max_points}
-            )
-            continue
-        if number != number.quantize(Decimal("0.1")):
-            problems.append(_("“%(item)s”: use at most one decimal place.") % {"item": item.localized("name")})
-            continue
-        scores[item.code] = str(number.quantize(Decimal("0.1")))
-    if problems:
-        raise BusinessRuleError(" ".join(problems), code="scores")
-    return scores, sum((Decimal(v) for v in scores.values()), Decimal("0"))
-
-
 @transaction.atomic
 def self_evaluation_save(*, actor, application: Application, scores: dict, opinion: str) -> Evaluation:
     """The unit's self-evaluation (自评) and recommendation opinion. Editable until the unit decides."""
@@ -101,7 +77,7 @@ def self_evaluation_save(*, actor, application: Application, scores: dict, opini
         raise BusinessRuleError(_("The unit has already decided on this application."), code="locked")
     _check_phase_open(locked.edition, PhaseKind.UNIT_ENDORSEMENT)
     rubric = rubric_for(locked)
-    clean, total = clean_scores(rubric, scores)
+    clean, total = scores_module.clean_sheet(rubric.items.all(), scores)
     evaluation = Evaluation.objects.filter(application=locked, level=EndorsementLevel.UNIT).first()
     before = snapshot(evaluation, ["scores", "total", "comment"]) if evaluation else {}
     if evaluation is None:
@@ -134,7 +110,7 @@ def recommender_evaluation_save(
         raise BusinessRuleError(_("This application is not waiting for your organisation's review."), code="locked")
     _check_phase_open(locked.edition, PhaseKind.RECOMMENDATION)
     rubric = rubric_for(locked)
-    clean, total = clean_scores(rubric, scores)
+    clean, total = scores_module.clean_sheet(rubric.items.all(), scores)
     evaluation, created = Evaluation.objects.select_for_update().get_or_create(
         application=locked,
         level=EndorsementLevel.RECOMMENDER,
@@ -379,68 +355,9 @@ def recommender_return(*, actor, application: Application, recommender: Recommen
     return result
 
 
-QUOTA_UNIT_ENDORSEMENTS = "unit_endorsements"
-QUOTA_RECOMMENDER_TOTAL = "recommender_total"
-QUOTA_PER_UNIT = "per_unit"
-QUOTA_PER_UNIT_CATEGORY = "per_unit_category"
-RECOMMENDATION_QUOTAS = (QUOTA_RECOMMENDER_TOTAL, QUOTA_PER_UNIT, QUOTA_PER_UNIT_CATEGORY)
-
-
-@dataclass(frozen=True)
-class QuotaUse:
-    """One quota of the edition as it applies to an application: how many places are used of how many."""
-
-    kind: str
-    quota: int
-    used: int
-
-    @property
-    def full(self) -> bool:
-        return self.used >= self.quota
-
-
-def quota_usage(application: Application, *, kinds=None, exclude_self: bool = True) -> list[QuotaUse]:
-    """The edition's quotas that apply to `application`, each with the places used: the unit's endorsements
-    (`unit_quota`), and the recommendations of its recommending organisation in all, for its unit, and for its
-    unit and category. The one count behind both the enforcement (`unit_endorse`, `quota_problem`, which exclude
-    the application itself) and what the unit and recommender pages show (`exclude_self=False`: "n of N used")."""
-    edition, unit = application.edition, application.unit
-    kinds = kinds or (QUOTA_UNIT_ENDORSEMENTS, *RECOMMENDATION_QUOTAS)
-    uses = []
-    if QUOTA_UNIT_ENDORSEMENTS in kinds and edition.unit_quota:
-        endorsed = Endorsement.objects.filter(
-            level=EndorsementLevel.UNIT,
-            decision=Decision.ENDORSED,
-            application__edition=edition,
-            application__unit_id=application.unit_id,
-        )
-        if exclude_self:
-            endorsed = endorsed.exclude(application_id=application.pk)
-        uses.append(QuotaUse(QUOTA_UNIT_ENDORSEMENTS, edition.unit_quota, endorsed.count()))
-    if unit.recommender_id is None or not set(kinds) & set(RECOMMENDATION_QUOTAS):
-        return uses
-    recommended = Application.objects.filter(
-        edition=edition, status=Status.RECOMMENDED, unit__recommender_id=unit.recommender_id
-    )
-    if exclude_self:
-        recommended = recommended.exclude(pk=application.pk)
-    limits = [
-        (QUOTA_RECOMMENDER_TOTAL, edition.recommender_total_quota, {}),
-        (QUOTA_PER_UNIT, edition.recommend_per_unit, {"unit_id": application.unit_id}),
-        (
-            QUOTA_PER_UNIT_CATEGORY,
-            edition.recommend_per_unit_category,
-            {"unit_id": application.unit_id, "category_id": application.category_id},
-        ),
-    ]
-    for kind, quota, scope in limits:
-        if kind in kinds and quota is not None:
-            uses.append(QuotaUse(kind, quota, recommended.filter(**scope).count()))
-    return uses
-
-
 def quota_problem(*, application: Application, recommender: Recommender) -> str | None:
-    """Why recommending this application would break a quota, or None. Call under the recommender lock."""
+    """Why recommending this application would break a quota, or None. Call under the recommender lock: the
+    places are counted by `selectors.quota_usage`, the count the queue and unit pages show as "n of N used"."""
     for use in quota_usage(application, kinds=RECOMMENDATION_QUOTAS):
         if not use.full:
             continue

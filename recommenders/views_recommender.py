@@ -5,9 +5,6 @@ Thin views: fetch and authorise in one step (an organisation or application outs
 validate the form, call one service, redirect; a `BusinessRuleError` is shown as the service worded it.
 """
 
-from collections import Counter
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +21,7 @@ from accounts.enums import ApprovalStatus
 from accounts.models import Recommender
 from applications.enums import AT_OR_PAST_RECOMMENDER, Status
 from applications.models import Application
+from awards import scores
 from awards.enums import PhaseKind
 from awards.models import Category, Edition
 from core.exceptions import BusinessRuleError
@@ -109,23 +107,6 @@ def _deadline(edition: Edition | None) -> dict:
 # --- Queue ------------------------------------------------------------------------------------------------------
 
 
-def _quota_usage(recommender: Recommender, edition: Edition | None) -> dict:
-    """Recommendations used per unit (and per unit and category) in the edition, against the edition's quotas."""
-    if edition is None:
-        return {"per_unit": {}, "per_unit_category": {}, "total": 0}
-    counts = (
-        Application.objects.filter(edition=edition, unit__recommender=recommender, status=Status.RECOMMENDED)
-        .values_list("unit_id", "category_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    per_unit, per_unit_category = Counter(), Counter()
-    for unit_id, category_id, n in counts:
-        per_unit[unit_id] += n
-        per_unit_category[(unit_id, category_id)] += n
-    return {"per_unit": per_unit, "per_unit_category": per_unit_category, "total": sum(per_unit.values())}
-
-
 @require_GET
 @login_required
 def recommender_queue(request, recommender_pk):
@@ -158,7 +139,7 @@ def recommender_queue(request, recommender_pk):
                 unit=form.chosen("unit"),
             )
         )
-    usage = _quota_usage(recommender, edition)
+    usage = selectors.recommendations_used(edition, recommender.pk)  # what services.quota_problem counts
     groups: dict[int, dict] = {}
     for application in rows:
         group = groups.setdefault(
@@ -166,11 +147,11 @@ def recommender_queue(request, recommender_pk):
         )
         group["rows"].append(application)
         group["recommended"] += application.status == Status.RECOMMENDED
-        application.unit_used = usage["per_unit"].get(application.unit_id, 0)
+        application.unit_used = usage.of_unit(application.unit_id)
     unit_usage = [
-        {"unit": unit, "used": usage["per_unit"].get(unit.pk, 0)}
+        {"unit": unit, "used": usage.of_unit(unit.pk)}
         for unit in units
-        if usage["per_unit"].get(unit.pk) or any(a.unit_id == unit.pk for a in rows)
+        if usage.of_unit(unit.pk) or any(a.unit_id == unit.pk for a in rows)
     ]
     context = {
         "recommender": recommender,
@@ -179,7 +160,7 @@ def recommender_queue(request, recommender_pk):
         "groups": list(groups.values()),
         "row_count": len(rows),
         "unit_usage": unit_usage,
-        "usage_total": usage["total"],
+        "usage_total": usage.total,
         "is_member": recommender_rules.is_member_of(request.user, recommender),
         **_deadline(edition),
     }
@@ -215,7 +196,6 @@ def _application_context(request, application, *, score_form=None, decision_form
             initial={"comment": mine.comment if mine else ""},
         )
     recommender_endorsement = endorsements.get(EndorsementLevel.RECOMMENDER)
-    mean = (sum((e.total for e in sheets), Decimal(0)) / len(sheets)).quantize(Decimal("0.01")) if sheets else None
     return {
         "application": application,
         "recommender": recommender,
@@ -230,7 +210,7 @@ def _application_context(request, application, *, score_form=None, decision_form
         else [],
         "sheets": sheets,
         "sheet_rows": [(item, [(s.scores or {}).get(item.code) for s in sheets]) for item in items],
-        "mean": mean,
+        "mean": scores.mean(e.total for e in sheets),
         "my_sheet": mine,
         "may_act": may_act,
         "may_score": may_act and application.status in REVIEWED_STATUSES,
@@ -283,7 +263,7 @@ def recommender_score(request, pk):
                 actor=request.user,
                 application=application,
                 recommender=application.unit.recommender,
-                scores=form.raw_scores(),
+                scores=form.scores(),
                 comment=form.cleaned_data["comment"].strip(),
             )
         except BusinessRuleError as error:

@@ -191,16 +191,17 @@ def _scan_state(endorsement, state) -> str:
 
 
 QUOTA_TEXTS = {
-    services.QUOTA_UNIT_ENDORSEMENTS: _lazy("Endorsements per unit in this edition: at most %(quota)s."),
-    services.QUOTA_PER_UNIT: _lazy("Recommendations per unit: at most %(quota)s."),
-    services.QUOTA_PER_UNIT_CATEGORY: _lazy("Recommendations per unit in each category: at most %(quota)s."),
+    selectors.QUOTA_UNIT_ENDORSEMENTS: _lazy("Endorsements per unit in this edition: at most %(quota)s."),
+    selectors.QUOTA_PER_UNIT: _lazy("Recommendations per unit: at most %(quota)s."),
+    selectors.QUOTA_PER_UNIT_CATEGORY: _lazy("Recommendations per unit in each category: at most %(quota)s."),
 }
 
 
 def _quota_rows(application) -> list[dict]:
-    """The quotas that bind the unit, with "n of N used", counted by services.quota_usage (what enforces them)."""
+    """The quotas that bind the unit, with "n of N used", counted by selectors.quota_usage (what the services
+    count to enforce them)."""
     rows = []
-    for use in services.quota_usage(application, kinds=tuple(QUOTA_TEXTS), exclude_self=False):
+    for use in selectors.quota_usage(application, kinds=tuple(QUOTA_TEXTS)):
         rows.append(
             {
                 "kind": use.kind,
@@ -208,7 +209,7 @@ def _quota_rows(application) -> list[dict]:
                 "used": use.used,
                 "quota": use.quota,
                 "full": use.full,
-                "category": application.category.name if use.kind == services.QUOTA_PER_UNIT_CATEGORY else "",
+                "category": application.category.name if use.kind == selectors.QUOTA_PER_UNIT_CATEGORY else "",
             }
         )
     return rows

@@ -1,5 +1,5 @@
 // Unit channel: the self-evaluation's running total and the out-of-range hint while typing.
-// The server checks the scores again (services.clean_scores); this only helps while typing.
+// The server checks the scores again (awards.scores, the same bounds); this only helps while typing.
 (function () {
   "use strict";
 

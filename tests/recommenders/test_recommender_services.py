@@ -13,7 +13,7 @@ from awards.enums import PhaseKind
 from awards.models import Phase
 from core.exceptions import BusinessRuleError
 from core.models import AuditEntry
-from recommenders import services
+from recommenders import selectors, services
 from recommenders.enums import Decision, EndorsementLevel
 from recommenders.models import Endorsement, Evaluation
 from tests.factories import RecommenderFactory, UnitFactory, recommender_member
@@ -413,7 +413,7 @@ def test_quota_usage_counts_what_the_quota_checks_count(edition, unit, member):
     second = endorsed(edition, unit, "problem_solving", "课题二")
     decided(first, member)
 
-    usage = {u.kind: (u.used, u.quota, u.full) for u in services.quota_usage(second)}
+    usage = {u.kind: (u.used, u.quota, u.full) for u in selectors.quota_usage(second)}
 
     assert usage == {"per_unit": (1, 2, False), "per_unit_category": (1, 1, True)}
     assert services.quota_problem(application=second, recommender=unit.recommender) == (

@@ -562,8 +562,8 @@ def test_review_page_says_a_changed_score_needs_a_new_form_and_scan(client, appl
 
 
 def test_review_page_shows_the_quotas_with_what_is_used(unit, contact, client):
-    """每个单位每类最多推荐 1 项 and "n of N used", counted as services.quota_usage counts them."""
-    from recommenders import services
+    """每个单位每类最多推荐 1 项 and "n of N used", counted as selectors.quota_usage counts them."""
+    from recommenders import selectors, services
 
     edition = qc_edition(unit_quota=2, recommend_per_unit=2, recommend_per_unit_category=1)
     first = endorsed_application(edition=edition, unit=unit, actor=contact)
@@ -584,7 +584,7 @@ def test_review_page_shows_the_quotas_with_what_is_used(unit, contact, client):
         "per_unit_category": ("1", "1"),
     }
     assert "Recommendations per unit in each category: at most 1." in page
-    assert {use.kind: (use.used, use.quota) for use in services.quota_usage(second, exclude_self=False)} == {
+    assert {use.kind: (use.used, use.quota) for use in selectors.quota_usage(second)} == {
         "unit_endorsements": (1, 2),
         "per_unit": (1, 2),
         "per_unit_category": (1, 1),
