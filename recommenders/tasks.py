@@ -5,15 +5,10 @@ from celery import shared_task
 logger = logging.getLogger("saq.recommenders")
 
 
-# On the documents queue: it builds a table (seconds for a long PDF) before handing it in. Idempotent (the build is
-# a no-op once current, the same bytes are not handed in twice), so a redelivered message is harmless.
-@shared_task(
-    name="recommenders.hand_in_generated",
-    queue="documents",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+# Routed to the documents queue (CELERY_TASK_ROUTES): it builds a table (seconds for a long PDF) before handing it
+# in. Idempotent (the build is a no-op once current, the same bytes are not handed in twice), so a redelivered
+# message is harmless.
+@shared_task(name="recommenders.hand_in_generated", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def hand_in_generated(*, dossier_id: int, kind: str, actor_id: int, document_id: int) -> None:
     from accounts.models import User
 

@@ -4,6 +4,7 @@ handed in at once; refusals are checked in the request and again in the job."""
 
 import dataclasses
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -161,5 +162,24 @@ def test_the_job_is_a_no_op_for_a_dossier_that_is_gone(world):
 
 
 def test_the_job_goes_to_the_documents_queue():
-    assert tasks.hand_in_generated.queue == "documents"
+    from saq_portal.celery import app
+
+    route = app.amqp.router.route({}, tasks.hand_in_generated.name)
+    assert route["queue"].name == "documents"
     assert handin_document_kind(KIND) == RECOMMENDATION_TABLE_PDF
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_builds_the_table_and_hands_it_in(world, celery_worker_process):
+    response = client_for(world["member"]).post(world["url"], {"kind": KIND}, follow=True)
+    assert messages_of(response) == [QUEUED]
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not HandIn.objects.filter(kind=KIND).exists():
+        time.sleep(0.25)
+    item = HandIn.objects.filter(kind=KIND).first()
+    assert item is not None, celery_worker_process.log()[-3000:]
+    document = document_for(RECOMMENDATION_TABLE_PDF, world["dossier"])
+    assert (document.status, item.sha256) == (DocumentStatus.READY, document.checksum)
+    assert (celery_worker_process.media_root / item.file.name).read_bytes()[:5] == b"%PDF-"
+    assert "recommenders.hand_in_generated[" in celery_worker_process.log()
