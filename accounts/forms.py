@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ApprovalStatus, RecommenderKind, Role
+from .enums import ApprovalStatus, Role
 from .models import GroupMember, QCGroup, Recommender, Unit, User
 from .validators import MOBILE_RE, validate_mobile, validate_plain_name
 
@@ -272,15 +272,3 @@ class GrantRoleForm(forms.Form):
         if role == Role.GROUP:
             self.add_error("role", _("Group leaders register their own groups."))
         return data
-
-
-class StaffSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *ApprovalStatus.choices]
-    )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *RecommenderKind.choices])
-    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices])
-    recommender = forms.ModelChoiceField(
-        label=_("Recommending organisation"), required=False, queryset=Recommender.objects.all()
-    )

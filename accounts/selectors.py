@@ -69,6 +69,10 @@ def recommender_units(recommender: Recommender) -> QuerySet[Unit]:
     return recommender.units.annotate(group_count=Count("groups")).order_by("status", "name")
 
 
+def recommender_pending_units(recommender: Recommender) -> QuerySet[Unit]:
+    return recommender.units.filter(status=ApprovalStatus.PENDING)
+
+
 def pending_for(user) -> dict:
     """What waits for this user's approval, by kind."""
     units = units_visible_to(user).filter(status=ApprovalStatus.PENDING)
@@ -85,15 +89,79 @@ def waiting_memberships(user) -> list[Membership]:
     return [m for m in roles.memberships(user) if not m.is_usable]
 
 
-def staff_users(*, search: str = "", role: str = "", active: str = "") -> QuerySet[User]:
-    qs = User.objects.prefetch_related("memberships__recommender", "memberships__unit", "memberships__group")
-    if search:
-        qs = qs.filter(Q(email__icontains=search) | Q(full_name__icontains=search) | Q(mobile__icontains=search))
-    if role:
-        qs = qs.filter(memberships__role=role, memberships__is_active=True).distinct()
-    if active in ("1", "0"):
-        qs = qs.filter(is_active=active == "1")
-    return qs.order_by("full_name", "email")
+def staff_units(user) -> QuerySet[Unit]:
+    """The staff console's unit list: pending first, then by name (filtered by `filters.UnitFilter`)."""
+    return units_visible_to(user).order_by("status", "name")
+
+
+def staff_groups(user) -> QuerySet[QCGroup]:
+    return groups_visible_to(user).order_by("status", "name")
+
+
+def staff_users() -> QuerySet[User]:
+    """Every account with its memberships and their organisations (filtered by `filters.UserFilter`)."""
+    return User.objects.prefetch_related(
+        "memberships__recommender", "memberships__unit", "memberships__group"
+    ).order_by("full_name", "email")
+
+
+def staff_audit_entries():
+    """The whole audit log, newest first (filtered by `filters.AuditFilter`)."""
+    from core.models import AuditEntry
+
+    return AuditEntry.objects.select_related("actor", "content_type")
+
+
+def staff_counts() -> dict:
+    """The staff dashboard's figures: organisations and experts that take part."""
+    return {
+        "recommenders": Recommender.objects.count(),
+        "units": Unit.objects.filter(status=ApprovalStatus.APPROVED).count(),
+        "groups": QCGroup.objects.filter(status=ApprovalStatus.APPROVED).count(),
+        "experts": Expert.objects.filter(is_active=True).count(),
+    }
+
+
+# Plain fetches by primary key for views whose permission check follows (a missing row is a 404).
+
+
+def unit_by_pk(pk) -> Unit:
+    return get_object_or_404(Unit, pk=pk)
+
+
+def group_by_pk(pk) -> QCGroup:
+    return get_object_or_404(QCGroup.objects.select_related("unit"), pk=pk)
+
+
+def recommender_by_pk(pk) -> Recommender:
+    return get_object_or_404(Recommender, pk=pk)
+
+
+def user_by_pk(pk) -> User:
+    return get_object_or_404(User, pk=pk)
+
+
+def membership_by_pk(pk) -> Membership:
+    return get_object_or_404(Membership, pk=pk)
+
+
+def user_memberships(user: User) -> QuerySet[Membership]:
+    return user.memberships.select_related("recommender", "unit", "group")
+
+
+def expert_of(user) -> Expert:
+    return get_object_or_404(Expert, user=user)
+
+
+def user_from_uid(uidb64: str) -> User | None:
+    """The account an invitation link names (its id, base64-encoded), or None for a broken or unknown id."""
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    try:
+        return User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
 
 
 def staff_experts() -> QuerySet[Expert]:

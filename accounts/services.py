@@ -277,8 +277,23 @@ def expert_invite(
 ) -> Expert:
     """Staff invite an expert. A person who already has an account (a unit contact, say) gains the role."""
     membership = membership_grant(actor=actor, email=email, full_name=full_name, mobile=mobile, role=Role.EXPERT)
-    expert, is_new = Expert.objects.get_or_create(
+    return expert_profile_ensure(
+        actor=actor,
         user=membership.user,
+        organisation_name=organisation_name,
+        title=title,
+        specialities=specialities,
+    )
+
+
+@transaction.atomic
+def expert_profile_ensure(
+    *, actor: User, user: User, organisation_name: str = "-", title: str = "", specialities: str = ""
+) -> Expert:
+    """The expert profile of `user`, created (and audited as expert.created) if missing; an existing profile is
+    returned unchanged. The expert channel needs the profile next to the role."""
+    expert, is_new = Expert.objects.get_or_create(
+        user=user,
         defaults={"organisation_name": organisation_name, "title": title, "specialities": specialities},
     )
     if is_new:
@@ -289,6 +304,33 @@ def expert_invite(
             changes=created(expert, ["organisation_name", "title", "specialities"]),
         )
     return expert
+
+
+@transaction.atomic
+def user_role_grant(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    recommender: Recommender | None = None,
+    unit: Unit | None = None,
+    can_decide: bool | None = None,
+) -> Membership:
+    """Staff give an existing account a role (staff console, person page). An expert role also creates the
+    expert profile (audited), so the person can use the expert channel at once."""
+    membership = membership_grant(
+        actor=actor,
+        email=user.email,
+        full_name=user.full_name,
+        mobile=user.mobile,
+        role=role,
+        recommender=recommender if role == Role.RECOMMENDER else None,
+        unit=unit if role == Role.UNIT else None,
+        can_decide=can_decide if role == Role.RECOMMENDER else None,
+    )
+    if role == Role.EXPERT:
+        expert_profile_ensure(actor=actor, user=membership.user)
+    return membership
 
 
 @transaction.atomic

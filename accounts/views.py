@@ -7,10 +7,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
@@ -21,7 +20,7 @@ from core.audit import audit_for
 from core.exceptions import BusinessRuleError
 from core.views import paginate
 
-from . import selectors, services
+from . import filters, selectors, services
 from .enums import ApprovalStatus, Role
 from .forms import (
     DecisionForm,
@@ -31,11 +30,10 @@ from .forms import (
     GroupMemberFormSet,
     GroupUnitChoiceForm,
     RecommenderForm,
-    StaffSearchForm,
     UnitForm,
 )
 from .middleware import SESSION_KEY
-from .models import Expert, Membership, QCGroup, Recommender, Unit
+from .models import Membership
 
 User = get_user_model()
 
@@ -235,7 +233,7 @@ class RecommenderDashboardView(LoginRequiredMixin, PermissionRequiredMixin, View
 
     def get_permission_object(self):
         if not hasattr(self, "_recommender"):
-            self._recommender = get_object_or_404(Recommender, pk=self.kwargs["pk"])
+            self._recommender = selectors.recommender_by_pk(self.kwargs["pk"])
         return self._recommender
 
     def get(self, request, pk):
@@ -246,7 +244,7 @@ class RecommenderDashboardView(LoginRequiredMixin, PermissionRequiredMixin, View
         context = {
             "recommender": recommender,
             "units": units,
-            "pending_units": recommender.units.filter(status=ApprovalStatus.PENDING),
+            "pending_units": selectors.recommender_pending_units(recommender),
         }
         context.update(extras_for("recommender", request, recommender))
         return render(request, "accounts/recommender_dashboard.html", context)
@@ -258,7 +256,7 @@ def expert_dashboard(request):
         raise PermissionDenied
     from .dashboards import extras_for
 
-    expert = get_object_or_404(Expert, user=request.user)
+    expert = selectors.expert_of(request.user)
     context = {"expert": expert}
     context.update(extras_for("expert", request, expert))
     return render(request, "accounts/expert_dashboard.html", context)
@@ -274,7 +272,7 @@ def _back(request, fallback):
 @require_POST
 @login_required
 def unit_decide(request, pk):
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = selectors.unit_by_pk(pk)
     if not request.user.has_perm("accounts.approve_unit", unit):
         raise PermissionDenied
     form = DecisionForm(request.POST)
@@ -299,7 +297,7 @@ def unit_decide(request, pk):
 @require_POST
 @login_required
 def group_decide(request, pk):
-    group = get_object_or_404(QCGroup.objects.select_related("unit"), pk=pk)
+    group = selectors.group_by_pk(pk)
     if not request.user.has_perm("accounts.approve_group", group):
         raise PermissionDenied
     form = DecisionForm(request.POST)
@@ -323,10 +321,7 @@ def group_decide(request, pk):
 
 def accept_invitation(request, uidb64, token):
     """An invited user (recommender contact, expert) sets a password through the emailed link."""
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
+    user = selectors.user_from_uid(uidb64)
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/invitation_invalid.html", status=400)
     form = SetPasswordForm(user, request.POST or None)
@@ -356,36 +351,33 @@ def staff_dashboard(request):
         "pending_unit_count": pending["units"].count(),
         "pending_groups": pending["groups"][:10],
         "pending_group_count": pending["groups"].count(),
-        "counts": {
-            "recommenders": Recommender.objects.count(),
-            "units": Unit.objects.filter(status=ApprovalStatus.APPROVED).count(),
-            "groups": QCGroup.objects.filter(status=ApprovalStatus.APPROVED).count(),
-            "experts": Expert.objects.filter(is_active=True).count(),
-        },
+        "counts": selectors.staff_counts(),
     }
     context.update(extras_for("staff", request, None))
     context["staff_section"] = "home"
     return render(request, "accounts/staff_dashboard.html", context)
 
 
+def staff_list(request, *, filterset_class, queryset, template: str, section: str, **extra):
+    """Every staff console list: its FilterSet over the selector's queryset, one page of the result.
+
+    The template renders `form` with accounts/_staff_filter.html (the search box, then each filter's select) and
+    `page`; the rows' related objects come from the selector, so a page costs the same queries however long."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    context = {"staff_section": section, "form": filterset.form, "page": paginate(request, filterset.qs), **extra}
+    return render(request, template, context)
+
+
 @login_required
 @staff_required
 def staff_units(request):
-    form = StaffSearchForm(request.GET or None)
-    units = selectors.units_visible_to(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            units = units.filter(name__icontains=data["q"]) | units.filter(credit_code__iexact=data["q"])
-        if data["status"]:
-            units = units.filter(status=data["status"])
-        if data["recommender"]:
-            units = units.filter(recommender=data["recommender"])
-    page = paginate(request, units.order_by("status", "name"))
-    return render(
+    return staff_list(
         request,
-        "accounts/staff_units.html",
-        {"staff_section": "units", "form": form, "page": page, "decision_form": DecisionForm()},
+        filterset_class=filters.UnitFilter,
+        queryset=selectors.staff_units(request.user),
+        template="accounts/staff_units.html",
+        section="units",
+        decision_form=DecisionForm(),
     )
 
 
@@ -393,7 +385,7 @@ def staff_units(request):
 @login_required
 @staff_required
 def staff_unit_direct(request, pk):
-    unit = get_object_or_404(Unit, pk=pk)
+    unit = selectors.unit_by_pk(pk)
     try:
         services.unit_confirm_direct(actor=request.user, unit=unit, confirmed=request.POST.get("confirmed") == "1")
     except BusinessRuleError as error:
@@ -406,38 +398,25 @@ def staff_unit_direct(request, pk):
 @login_required
 @staff_required
 def staff_groups(request):
-    form = StaffSearchForm(request.GET or None)
-    groups = selectors.groups_visible_to(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            groups = groups.filter(name__icontains=data["q"]) | groups.filter(unit__name__icontains=data["q"])
-        if data["status"]:
-            groups = groups.filter(status=data["status"])
-        if data["recommender"]:
-            groups = groups.filter(unit__recommender=data["recommender"])
-    page = paginate(request, groups.order_by("status", "name"))
-    return render(
+    return staff_list(
         request,
-        "accounts/staff_groups.html",
-        {"staff_section": "groups", "form": form, "page": page, "decision_form": DecisionForm()},
+        filterset_class=filters.GroupFilter,
+        queryset=selectors.staff_groups(request.user),
+        template="accounts/staff_groups.html",
+        section="groups",
+        decision_form=DecisionForm(),
     )
 
 
 @login_required
 @staff_required
 def staff_recommenders(request):
-    form = StaffSearchForm(request.GET or None)
-    recommenders = selectors.staff_recommenders()
-    if form.is_valid():
-        if form.cleaned_data["q"]:
-            recommenders = recommenders.filter(name__icontains=form.cleaned_data["q"])
-        if form.cleaned_data["kind"]:
-            recommenders = recommenders.filter(kind=form.cleaned_data["kind"])
-    return render(
+    return staff_list(
         request,
-        "accounts/staff_recommenders.html",
-        {"staff_section": "recommenders", "form": form, "page": paginate(request, recommenders)},
+        filterset_class=filters.RecommenderFilter,
+        queryset=selectors.staff_recommenders(),
+        template="accounts/staff_recommenders.html",
+        section="recommenders",
     )
 
 
@@ -471,7 +450,7 @@ def staff_recommender_create(request):
 @login_required
 @staff_required
 def staff_recommender_active(request, pk):
-    recommender = get_object_or_404(Recommender, pk=pk)
+    recommender = selectors.recommender_by_pk(pk)
     try:
         services.recommender_set_active(
             actor=request.user,
@@ -489,15 +468,12 @@ def staff_recommender_active(request, pk):
 @login_required
 @staff_required
 def staff_experts(request):
-    form = StaffSearchForm(request.GET or None)
-    experts = selectors.staff_experts()
-    if form.is_valid() and form.cleaned_data["q"]:
-        q = form.cleaned_data["q"]
-        experts = experts.filter(user__full_name__icontains=q) | experts.filter(organisation_name__icontains=q)
-    return render(
+    return staff_list(
         request,
-        "accounts/staff_experts.html",
-        {"staff_section": "experts", "form": form, "page": paginate(request, experts)},
+        filterset_class=filters.ExpertFilter,
+        queryset=selectors.staff_experts(),
+        template="accounts/staff_experts.html",
+        section="experts",
     )
 
 
@@ -528,42 +504,37 @@ def staff_expert_invite(request):
 @login_required
 @staff_required
 def staff_users(request):
-    form = StaffSearchForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    users = selectors.staff_users(
-        search=data.get("q", ""), role=data.get("role", ""), active=request.GET.get("active", "")
-    )
-    return render(
-        request, "accounts/staff_users.html", {"staff_section": "users", "form": form, "page": paginate(request, users)}
+    return staff_list(
+        request,
+        filterset_class=filters.UserFilter,
+        queryset=selectors.staff_users(),
+        template="accounts/staff_users.html",
+        section="users",
     )
 
 
 @login_required
 @staff_required
 def staff_user_detail(request, pk):
-    person = get_object_or_404(User, pk=pk)
+    person = selectors.user_by_pk(pk)
     form = GrantRoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.membership_grant(
+            services.user_role_grant(
                 actor=request.user,
-                email=person.email,
-                full_name=person.full_name,
-                mobile=person.mobile,
+                user=person,
                 role=data["role"],
-                recommender=data.get("recommender") if data["role"] == Role.RECOMMENDER else None,
-                unit=data.get("unit") if data["role"] == Role.UNIT else None,
-                can_decide=(data.get("can_decide") or None) if data["role"] == Role.RECOMMENDER else None,
+                recommender=data.get("recommender"),
+                unit=data.get("unit"),
+                can_decide=data.get("can_decide") or None,
             )
-            if data["role"] == Role.EXPERT:
-                Expert.objects.get_or_create(user=person, defaults={"organisation_name": "-"})
         except BusinessRuleError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Role granted."))
             return redirect("accounts:staff_user_detail", pk=person.pk)
-    memberships = person.memberships.select_related("recommender", "unit", "group")
+    memberships = selectors.user_memberships(person)
     return render(
         request,
         "accounts/staff_user_detail.html",
@@ -581,7 +552,7 @@ def staff_user_detail(request, pk):
 @login_required
 @staff_required
 def staff_user_active(request, pk):
-    person = get_object_or_404(User, pk=pk)
+    person = selectors.user_by_pk(pk)
     try:
         services.user_set_active(actor=request.user, user=person, is_active=request.POST.get("active") == "1")
     except BusinessRuleError as error:
@@ -595,7 +566,7 @@ def staff_user_active(request, pk):
 @login_required
 @staff_required
 def staff_membership_active(request, pk):
-    membership = get_object_or_404(Membership, pk=pk)
+    membership = selectors.membership_by_pk(pk)
     try:
         services.membership_set_active(
             actor=request.user, membership=membership, is_active=request.POST.get("active") == "1"
@@ -612,7 +583,7 @@ def staff_membership_active(request, pk):
 @staff_required
 def staff_membership_decider(request, pk):
     """Staff let a recommending organisation's member decide for it, or make them a reviewer (scores only)."""
-    membership = get_object_or_404(Membership, pk=pk)
+    membership = selectors.membership_by_pk(pk)
     try:
         services.membership_set_decider(
             actor=request.user, membership=membership, can_decide=request.POST.get("can_decide") == "1"
@@ -627,12 +598,10 @@ def staff_membership_decider(request, pk):
 @login_required
 @staff_required
 def staff_audit(request):
-    from core.models import AuditEntry
-
-    entries = AuditEntry.objects.select_related("actor", "content_type")
-    q = request.GET.get("q", "").strip()
-    if q:
-        entries = entries.filter(action__icontains=q) | entries.filter(object_repr__icontains=q)
-    return render(
-        request, "accounts/staff_audit.html", {"staff_section": "audit", "page": paginate(request, entries), "q": q}
+    return staff_list(
+        request,
+        filterset_class=filters.AuditFilter,
+        queryset=selectors.staff_audit_entries(),
+        template="accounts/staff_audit.html",
+        section="audit",
     )

@@ -36,7 +36,7 @@ def max_length_of(question) -> int | None:
     return None
 
 
-def _number(value) -> decimal.Decimal | None:
+def as_number(value) -> decimal.Decimal | None:
     try:
         number = decimal.Decimal(str(value).strip())
     except (decimal.InvalidOperation, ValueError):
@@ -44,7 +44,7 @@ def _number(value) -> decimal.Decimal | None:
     return number if number.is_finite() else None
 
 
-def _date(value) -> datetime.date | None:
+def as_date(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     try:
@@ -53,7 +53,7 @@ def _date(value) -> datetime.date | None:
         return None
 
 
-def _figure(number: decimal.Decimal) -> str:
+def figure(number: decimal.Decimal) -> str:
     """12.50 → "12.5", 0.00 → "0"."""
     text = format(decimal.Decimal(number).normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -80,18 +80,18 @@ def answer_errors(question, value, answers: dict, questions_by_code: dict) -> li
         if kind == QuestionKind.PHONE and not is_phone(text):
             errors.append(str(PHONE_MESSAGE))
     elif kind == QuestionKind.NUMBER:
-        number = _number(value)
+        number = as_number(value)
         if number is None:
             errors.append(_("Enter a number."))
         else:
             if question.min_value is not None and number < question.min_value:
-                errors.append(_("Enter at least %(min)s.") % {"min": _figure(question.min_value)})
+                errors.append(_("Enter at least %(min)s.") % {"min": figure(question.min_value)})
             if question.max_value is not None and number > question.max_value:
-                errors.append(_("Enter at most %(max)s.") % {"max": _figure(question.max_value)})
+                errors.append(_("Enter at most %(max)s.") % {"max": figure(question.max_value)})
     elif kind == QuestionKind.DATE:
-        date = _date(value)
+        date = as_date(value)
         other = questions_by_code.get(question.on_or_after) if question.on_or_after else None
-        other_date = _date(answers.get(other.code)) if other is not None else None
+        other_date = as_date(answers.get(other.code)) if other is not None else None
         if date is None:
             errors.append(_("Enter a date."))
         elif other_date is not None and date < other_date:

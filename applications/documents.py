@@ -20,7 +20,7 @@ from documents.pdf import render_pdf, verification_context
 
 from .enums import Status
 from .models import Application, Attachment
-from .selectors import applications_visible_to
+from .selectors import answer_rows, applications_visible_to
 
 APPLICATION_FORM = "application_form"
 TEMPLATE = "applications/application_form_pdf.html"
@@ -59,36 +59,17 @@ def application_for_form(pk) -> Application:
     )
 
 
-def _display(question, value) -> str:
-    if value in (None, "", []):
-        return ""
-    if question.kind == QuestionKind.DATE and isinstance(value, str) and len(value) == 10:
-        year, month, day = value.split("-")
-        return f"{int(year)}年{int(month)}月{int(day)}日"
-    return str(value)
-
-
 def form_context(application: Application) -> dict:
     """Everything the form prints, from one application loaded with `application_for_form`."""
     edition = application.edition
     attachments = {a.requirement_id: a for a in application.current_attachments}
-    answers = application.answers or {}
     members, questions = [], []
-    for question in edition.questions.all():
-        value = answers.get(question.code)
-        if question.kind == QuestionKind.MEMBER_TABLE:
-            members = [m for m in value or [] if isinstance(m, dict)]
-            continue
-        if question.kind == QuestionKind.FILE:
-            attachment = next((a for a in application.current_attachments if a.requirement.code == question.code), None)
-            value = attachment.original_name if attachment else ""
-        questions.append(
-            {
-                "label": question.label,
-                "value": _display(question, value),
-                "long": question.kind == QuestionKind.LONG_TEXT,
-            }
-        )
+    # The same rows as the pages' answers (applications/_answers.html); the member table has its own section.
+    for row in answer_rows(application, attachments=application.current_attachments):
+        if row.kind == QuestionKind.MEMBER_TABLE:
+            members = list(row.members)
+        else:
+            questions.append(row)
     if not members and application.group_id:
         members = [
             {"name": m.name, "job_title": m.job_title, "role_in_group": m.role_in_group}

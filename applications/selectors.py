@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
 
 from accounts.enums import ApprovalStatus
-from awards.enums import ApplicantKind, PhaseKind
+from awards.enums import ApplicantKind, PhaseKind, QuestionKind
 from awards.models import Edition, Phase
 from core import roles
 
 from . import visibility
+from .answers import as_date, as_number, figure, normalise_text
 from .enums import Status, status_sets
 from .models import Application, Attachment
 
@@ -175,3 +176,78 @@ def application_limits(edition, *, group=None, unit=None) -> list[LimitUse]:
     if unit_id is not None and edition.max_applications_per_unit:
         uses.append(LimitUse(LIMIT_UNIT, edition.max_applications_per_unit, unit_applications_used(edition, unit_id)))
     return uses
+
+
+# --- Answers as every page and the PDF show them ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One question of the application form and its answer, formatted for reading.
+
+    `value` is the answer as text ("" when unanswered): a number without trailing zeros, a date in the reader's
+    language (2024年3月5日 / 2024-03-05), a choice by its name, a text with its line breaks ("\\n"). `members` holds
+    the rows of a member table, `attachment` the current file of a file question (its name is the value)."""
+
+    code: str
+    label: str
+    kind: str
+    value: str
+    long: bool = False
+    members: tuple = ()
+    attachment: Attachment | None = None
+
+
+def _answer_date(value) -> str:
+    date = as_date(value)
+    if date is None:
+        return str(value)
+    chinese = (translation.get_language() or "").startswith("zh")
+    return dateformat.format(date, "Y年n月j日" if chinese else "Y-m-d")
+
+
+def _answer_text(question, value) -> str:
+    if value in (None, "", []):
+        return ""
+    if question.kind == QuestionKind.NUMBER:
+        number = as_number(value)
+        return figure(number) if number is not None else str(value)
+    if question.kind == QuestionKind.DATE:
+        return _answer_date(value)
+    if question.kind == QuestionKind.CHOICE:
+        return str(question.choice_label(value))
+    return normalise_text(str(value))
+
+
+def answer_rows(application: Application, *, attachments=None) -> list[AnswerRow]:
+    """The application's answers, one row per question of its edition in the form's order, formatted in the active
+    language. The group, unit and recommender pages render them with templates/applications/_answers.html and the
+    application PDF prints the same rows. `attachments`: the current files (default: the prefetched current ones)."""
+    if attachments is None:
+        attachments = [a for a in application.attachments.all() if a.is_current]
+    by_code = {a.requirement.code: a for a in attachments}
+    answers = application.answers or {}
+    rows = []
+    for question in application.edition.questions.all():
+        value = answers.get(question.code)
+        attachment = by_code.get(question.code) if question.kind == QuestionKind.FILE else None
+        members = ()
+        if question.kind == QuestionKind.MEMBER_TABLE:
+            members = tuple(m for m in value or [] if isinstance(m, dict))
+            text = ""
+        elif question.kind == QuestionKind.FILE:
+            text = attachment.original_name if attachment else ""
+        else:
+            text = _answer_text(question, value)
+        rows.append(
+            AnswerRow(
+                code=question.code,
+                label=str(question.localized("label")),
+                kind=question.kind,
+                value=text,
+                long=question.kind == QuestionKind.LONG_TEXT,
+                members=members,
+                attachment=attachment,
+            )
+        )
+    return rows

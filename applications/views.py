@@ -197,7 +197,7 @@ def application_detail(request, pk):
         "events": events,
         "similar": similar,
         "problems": problems,
-        "answers": _answer_rows(application),
+        "answers": selectors.answer_rows(application, attachments=selectors.current_attachments(application).values()),
         "attachments": sorted(
             selectors.current_attachments(application).values(), key=lambda a: (a.requirement.position, a.pk)
         ),
@@ -207,15 +207,6 @@ def application_detail(request, pk):
         **_deadline_context(application),
     }
     return render(request, "applications/application_detail.html", context)
-
-
-def _answer_rows(application) -> list[dict]:
-    current = {a.requirement.code: a for a in selectors.current_attachments(application).values()}
-    rows = []
-    for question in application.edition.questions.all():
-        value = question.answer_display(application.answers.get(question.code))
-        rows.append({"question": question, "value": value, "attachment": current.get(question.code)})
-    return rows
 
 
 # --- Edit -------------------------------------------------------------------------------------------------------

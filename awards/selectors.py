@@ -143,3 +143,9 @@ def edition_reported_statistics_codes(edition: Edition) -> set[str]:
 
 def programme_for_editing(pk) -> Programme:
     return get_object_or_404(Programme, pk=pk)
+
+
+def edition_rows(model, edition: Edition, *, prefetch=(), ordering=()) -> QuerySet:
+    """The rows of one of the edition's configuration tables (categories, questions, ...), for its formset."""
+    rows = model.objects.filter(edition=edition).prefetch_related(*prefetch)
+    return rows.order_by(*ordering) if ordering else rows

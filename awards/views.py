@@ -246,9 +246,7 @@ def _in_use_message(error: ProtectedError) -> str:
 def _config_page(request, pk, page_key):
     page = PAGES[page_key]
     edition = selectors.edition_for_editing(pk)
-    rows = page.formset_class.model.objects.filter(edition=edition).prefetch_related(*page.prefetch)
-    if page.ordering:
-        rows = rows.order_by(*page.ordering)
+    rows = selectors.edition_rows(page.formset_class.model, edition, prefetch=page.prefetch, ordering=page.ordering)
     formset = page.formset_class(
         request.POST or None, instance=edition, queryset=rows, prefix=page.tab, form_kwargs={"edition": edition}
     )

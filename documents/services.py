@@ -58,12 +58,14 @@ def _is_current(document: Document, version: str) -> bool:
     )
 
 
-def document_request(*, kind: str, obj, actor) -> Document:
+def document_request(*, kind: str, obj, actor, queue: bool = True) -> Document:
     """Ask for the document of `kind` for `obj`; return its row at once, the build happens in a Celery worker.
 
     Locks (or creates) the one row of this kind and owner. If its file is ready and built from the owner's current
     version, nothing happens. If a build is already pending or building (and not stale), nothing is queued twice.
     Otherwise the row goes to `pending`, an audit entry is written, and `documents.build` is queued after commit.
+    `queue=False` leaves the queueing to the caller, whose own task calls `document_build` and then uses the file
+    (a hand-in), so the build does not run twice.
     """
     entry = _entry_for(kind, obj)
     version = entry.version_of(obj)
@@ -86,7 +88,8 @@ def document_request(*, kind: str, obj, actor) -> Document:
             changes={"status": [None if created else previous, DocumentStatus.PENDING]},
             note=f"version {version}",
         )
-        transaction.on_commit(lambda: _queue_build(document.pk))
+        if queue:
+            transaction.on_commit(lambda: _queue_build(document.pk))
     return document
 
 

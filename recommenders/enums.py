@@ -43,4 +43,5 @@ AUDIT_ACTIONS = {
     "application.recommender_scored": _("reviewer's scores saved"),
     "dossier.statistics_saved": _("activity statistics saved"),
     **{f"dossier.handed_in.{kind.value}": kind.label for kind in HandInKind},
+    "dossier.handin_refused": _("generated table not handed in"),
 }

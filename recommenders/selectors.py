@@ -6,12 +6,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
-from accounts.models import Recommender
+from accounts.enums import ApprovalStatus
+from accounts.models import Recommender, Unit
 from applications.enums import Status, status_sets
-from applications.models import Application
+from applications.models import Application, Attachment
 from applications.selectors import LIST_RELATED
 from awards import scores
+from awards.models import Category, Edition, Phase
 from core import roles
 
 from .enums import Decision, EndorsementLevel
@@ -101,6 +104,7 @@ def application_with_chain(pk) -> Application:
             Prefetch("endorsements", queryset=Endorsement.objects.select_related("decided_by")),
             Prefetch("evaluations", queryset=Evaluation.objects.select_related("reviewer")),
             "edition__phases",
+            "edition__questions",
             "attachments__requirement",
             "events__actor",
         )
@@ -231,3 +235,101 @@ def quota_usage(application: Application, *, kinds=None) -> list[QuotaUse]:
         if kind in kinds and quota is not None:
             uses.append(QuotaUse(kind, quota, used))
     return uses
+
+
+# --- Fetches for the recommender channel's views (their permission checks follow in the view) -------------------
+
+
+def recommender_by_pk(pk) -> Recommender | None:
+    return Recommender.objects.filter(pk=pk).first()
+
+
+def queue_editions() -> list[Edition]:
+    """The editions a recommender's queue offers: those of active programmes, newest first."""
+    return list(
+        Edition.objects.filter(programme__is_active=True)
+        .select_related("programme")
+        .prefetch_related("phases")
+        .order_by("-year", "programme__code")
+    )
+
+
+def queue_counts_by_edition(recommender: Recommender) -> dict[int, int]:
+    """{edition id: applications in the organisation's queue}."""
+    return dict(
+        Application.objects.filter(unit__recommender=recommender, status__in=status_sets().reached_recommender)
+        .values_list("edition_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def top_categories(edition) -> list[Category]:
+    return list(Category.objects.filter(edition=edition, parent__isnull=True).order_by("position", "id"))
+
+
+def top_category_or_404(edition, pk) -> Category:
+    return get_object_or_404(Category, pk=pk, edition=edition, parent__isnull=True)
+
+
+def approved_units(recommender: Recommender) -> list[Unit]:
+    return list(recommender.units.filter(status=ApprovalStatus.APPROVED).order_by("name"))
+
+
+def edition_or_404(pk) -> Edition:
+    """An edition with its programme and phases (deadlines are read from them)."""
+    return get_object_or_404(Edition.objects.select_related("programme").prefetch_related("phases"), pk=pk)
+
+
+def dossier_of(recommender: Recommender, edition) -> Dossier | None:
+    """The dossier if it exists (staff look without creating one)."""
+    return Dossier.objects.filter(recommender=recommender, edition=edition).first()
+
+
+def dossier_hand_ins(dossier: Dossier) -> dict[str, HandIn]:
+    return {h.kind: h for h in dossier.hand_ins.select_related("handed_in_by")}
+
+
+def hand_in_or_404(pk) -> HandIn:
+    return get_object_or_404(HandIn.objects.select_related("dossier"), pk=pk)
+
+
+# --- Fetches for the unit channel's views -----------------------------------------------------------------------
+
+
+def queue_units_of(user) -> QuerySet[Unit]:
+    """The units whose queue the user may open: their own (staff: every unit)."""
+    units = Unit.objects.select_related("recommender")
+    if roles.is_staff(user):
+        return units
+    return units.filter(pk__in=roles.unit_ids(user))
+
+
+def unit_applications_for(user) -> QuerySet[Application]:
+    """Applications that reached one of the user's units (staff: every unit), with what the review page shows."""
+    qs = Application.objects.filter(status__in=status_sets().reached_unit)
+    if not roles.is_staff(user):
+        qs = qs.filter(unit_id__in=roles.unit_ids(user))
+    return qs.select_related(*LIST_RELATED, "group__leader", "category__rubric", "subtype__rubric").prefetch_related(
+        Prefetch("endorsements", queryset=Endorsement.objects.select_related("decided_by")),
+        Prefetch("evaluations", queryset=Evaluation.objects.filter(level=EndorsementLevel.UNIT)),
+        Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
+        "edition__questions",
+        Prefetch("attachments", queryset=Attachment.objects.filter(is_current=True).select_related("requirement")),
+        "events__actor",
+    )
+
+
+def unit_queue_editions(unit: Unit) -> list[Edition]:
+    """The editions in which the unit's groups' applications reached it, newest first."""
+    return list(
+        Edition.objects.filter(applications__unit=unit, applications__status__in=status_sets().reached_unit)
+        .distinct()
+        .select_related("programme")
+        .prefetch_related("phases", "categories")
+        .order_by("-year", "programme__code")
+    )
+
+
+def unit_endorsement_of(application: Application) -> Endorsement | None:
+    return Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()

@@ -8,27 +8,25 @@ validate the form, call one service, redirect; a `BusinessRuleError` is shown as
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.enums import ApprovalStatus
 from accounts.models import Recommender
 from applications.enums import AT_OR_PAST_RECOMMENDER, Status
 from applications.models import Application
+from applications.selectors import answer_rows
 from awards import scores
 from awards.enums import PhaseKind
-from awards.models import Category, Edition
+from awards.models import Edition
 from core.exceptions import BusinessRuleError
 from core.files import stored_file_response
 from documents import registry
 from documents.selectors import documents_for_owner
-from documents.services import document_build_now
 
 from . import rules as recommender_rules
 from . import selectors, services
@@ -42,14 +40,14 @@ from .forms_recommender import (
     ScoreSheetForm,
     StatisticsForm,
 )
-from .models import Dossier, HandIn
+from .models import Dossier
 
 # --- Fetch and authorise ----------------------------------------------------------------------------------------
 
 
 def _recommender_for(user, pk) -> Recommender:
     """The organisation, if the user acts for it or is staff; otherwise a 404 (its existence is not revealed)."""
-    recommender = Recommender.objects.filter(pk=pk).first()
+    recommender = selectors.recommender_by_pk(pk)
     if recommender is None or not user.has_perm("recommenders.view_recommender_queue", recommender):
         raise Http404
     return recommender
@@ -72,24 +70,10 @@ def _may_act(user, application) -> bool:
     return user.has_perm("recommenders.recommender_act", application)
 
 
-def _editions() -> list[Edition]:
-    return list(
-        Edition.objects.filter(programme__is_active=True)
-        .select_related("programme")
-        .prefetch_related("phases")
-        .order_by("-year", "programme__code")
-    )
-
-
 def _default_edition(editions: list[Edition], recommender: Recommender) -> Edition | None:
     """The edition the queue opens on: of those whose recommendation phase is open now, the one with most of the
     organisation's applications; else the newest with any; else the newest."""
-    counts = dict(
-        Application.objects.filter(unit__recommender=recommender, status__in=selectors.RECOMMENDER_QUEUE_STATUSES)
-        .values_list("edition_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts = selectors.queue_counts_by_edition(recommender)
     now = timezone.now()
     open_now = [e for e in editions if (p := e.phase(PhaseKind.RECOMMENDATION)) is not None and p.is_open(now)]
     for candidates in (open_now, [e for e in editions if counts.get(e.pk)], editions):
@@ -111,7 +95,7 @@ def _deadline(edition: Edition | None) -> dict:
 @login_required
 def recommender_queue(request, recommender_pk):
     recommender = _recommender_for(request.user, recommender_pk)
-    editions = _editions()
+    editions = selectors.queue_editions()
     data = request.GET.copy()
     by_pk = {e.pk: e for e in editions}
     try:
@@ -121,12 +105,8 @@ def recommender_queue(request, recommender_pk):
     edition = edition or _default_edition(editions, recommender)
     if edition is not None:
         data["edition"] = str(edition.pk)
-    categories = (
-        list(Category.objects.filter(edition=edition, parent__isnull=True).order_by("position", "id"))
-        if edition
-        else []
-    )
-    units = list(recommender.units.filter(status=ApprovalStatus.APPROVED).order_by("name"))
+    categories = selectors.top_categories(edition) if edition else []
+    units = selectors.approved_units(recommender)
     form = QueueFilterForm(data, editions=editions, categories=categories, units=units)
     rows = []
     if edition is not None:
@@ -220,6 +200,7 @@ def _application_context(request, application, *, score_form=None, decision_form
         or DecisionForm(initial={"opinion": getattr(recommender_endorsement, "opinion", "")}),
         "return_form": return_form or ReturnForm(),
         "attachments": [a for a in application.attachments.all() if a.is_current],
+        "answers": answer_rows(application),
         "events": list(application.events.all()),
         **_deadline(edition),
     }
@@ -358,8 +339,8 @@ def _ranks_from_post(post, applications: list[Application]) -> dict[int, str]:
 @login_required
 def recommender_rank(request, pk, edition_pk, category_pk):
     recommender = _recommender_for(request.user, pk)
-    edition = get_object_or_404(Edition.objects.prefetch_related("phases"), pk=edition_pk)
-    category = get_object_or_404(Category, pk=category_pk, edition=edition, parent__isnull=True)
+    edition = selectors.edition_or_404(edition_pk)
+    category = selectors.top_category_or_404(edition, category_pk)
     applications = list(
         selectors.recommender_queue(recommender, edition=edition, category=category).filter(
             status__in=REVIEWED_STATUSES
@@ -411,11 +392,11 @@ def _rank_context(recommender, edition, category, applications, may_rank, *, err
 
 def _dossier_for(request, pk, edition_pk) -> tuple[Recommender, Edition, Dossier | None]:
     recommender = _recommender_for(request.user, pk)
-    edition = get_object_or_404(Edition.objects.select_related("programme").prefetch_related("phases"), pk=edition_pk)
+    edition = selectors.edition_or_404(edition_pk)
     if recommender_rules.is_member_of(request.user, recommender):
         dossier = services.dossier_for(recommender=recommender, edition=edition)
     else:  # staff look, and do not create anything by looking
-        dossier = Dossier.objects.filter(recommender=recommender, edition=edition).first()
+        dossier = selectors.dossier_of(recommender, edition)
     if dossier is not None:
         dossier.recommender, dossier.edition = recommender, edition
         if not request.user.has_perm("recommenders.view_dossier", dossier):
@@ -452,7 +433,7 @@ def _handin_label(kind) -> str:
 
 
 def _dossier_context(request, recommender, edition, dossier, *, statistics_form=None, upload_form=None) -> dict:
-    hand_ins = {h.kind: h for h in dossier.hand_ins.select_related("handed_in_by")} if dossier else {}
+    hand_ins = selectors.dossier_hand_ins(dossier) if dossier else {}
     documents = {}
     if dossier is not None:
         documents = {d.kind: d for d in documents_for_owner(dossier)}
@@ -472,9 +453,7 @@ def _dossier_context(request, recommender, edition, dossier, *, statistics_form=
     fields = edition.statistics_fields or []
     if statistics_form is None:
         statistics_form = StatisticsForm(fields=fields, initial=(dossier.statistics if dossier else {}))
-    recommended = Application.objects.filter(
-        edition=edition, unit__recommender=recommender, status=Status.RECOMMENDED
-    ).count()
+    recommended = selectors.recommendations_used(edition, recommender.pk).total
     return {
         "recommender": recommender,
         "edition": edition,
@@ -553,35 +532,25 @@ def recommender_handin_upload(request, pk, edition_pk):
 @require_POST
 @login_required
 def recommender_handin_generated(request, pk, edition_pk):
-    """Hand in the portal's current table: build it now (a no-op when it is up to date) and hand in its bytes."""
+    """Hand in the portal's current table. A table built from the current rows is handed in at once; otherwise it
+    is generated by a worker and handed in when ready, while the page shows it as being generated."""
     dossier = _changing_dossier(request, pk, edition_pk)
     kind = request.POST.get("kind", "")
-    document_kind = handin_document_kind(kind)
-    if document_kind is None:
+    if handin_document_kind(kind) is None:
         raise Http404
-    if kind == HandInKind.ACTIVITY_STATISTICS and not dossier.statistics:
-        messages.error(request, _("Fill in and save the activity statistics first."))
-        return redirect(_back_to_dossier(dossier))
     try:
-        if not services.recommendation_open(dossier.edition):
-            raise BusinessRuleError(_("The recommendation phase has ended; the hand-ins are locked."))
-        document = document_build_now(kind=document_kind, obj=dossier, actor=request.user)
-        if not document.is_ready:
-            raise BusinessRuleError(_("The table could not be built: %(error)s") % {"error": document.error})
-        with document.file.open("rb") as handle:
-            data = handle.read()
-        services.hand_in(
-            actor=request.user,
-            dossier=dossier,
-            kind=kind,
-            data=data,
-            file_name=document.filename,
-            mime_type=document.mime_type,
-        )
+        result = services.hand_in_generated_request(actor=request.user, dossier=dossier, kind=kind)
     except BusinessRuleError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("“%(kind)s” is handed in.") % {"kind": _handin_label(kind)})
+        if result.hand_in is not None:
+            messages.success(request, _("“%(kind)s” is handed in.") % {"kind": _handin_label(kind)})
+        else:
+            messages.info(
+                request,
+                _("“%(kind)s” is being generated; it is handed in as soon as it is ready.")
+                % {"kind": _handin_label(kind)},
+            )
     return redirect(_back_to_dossier(dossier))
 
 
@@ -589,7 +558,7 @@ def recommender_handin_generated(request, pk, edition_pk):
 @login_required
 @never_cache
 def recommender_handin_download(request, pk):
-    hand_in = get_object_or_404(HandIn.objects.select_related("dossier"), pk=pk)
+    hand_in = selectors.hand_in_or_404(pk)
     if not request.user.has_perm("recommenders.view_dossier", hand_in.dossier):
         raise Http404
     return stored_file_response(hand_in.file, filename=hand_in.file_name, content_type=hand_in.mime_type)
@@ -603,7 +572,7 @@ def recommender_handin_download(request, pk):
 def staff_handins(request, edition_pk):
     if not request.user.has_perm("recommenders.view_handins_overview"):
         raise PermissionDenied
-    edition = get_object_or_404(Edition.objects.select_related("programme").prefetch_related("phases"), pk=edition_pk)
+    edition = selectors.edition_or_404(edition_pk)
     recommenders = list(selectors.dossiers_overview(edition))
     rows = []
     complete = 0

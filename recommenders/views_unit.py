@@ -9,7 +9,7 @@ The services decide the rest (deadline, completeness, quota) and their messages 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit
 from applications.enums import Action, Status, repeats, status_sets
-from applications.models import Application, Attachment
-from applications.selectors import LIST_RELATED, applications_visible_to
+from applications.models import Application
+from applications.selectors import answer_rows, applications_visible_to
 from awards.enums import PhaseKind
-from awards.models import Edition, Phase
 from core import roles
 from core.exceptions import BusinessRuleError
 from core.files import stored_file_response
@@ -42,7 +41,6 @@ from .forms_unit import (
     ScanUploadForm,
     SelfEvaluationForm,
 )
-from .models import Endorsement, Evaluation
 
 QUEUE_PAGE_SIZE = 25
 
@@ -52,32 +50,14 @@ QUEUE_PAGE_SIZE = 25
 
 def _unit_for(request, unit_pk) -> Unit:
     """The unit, if it is one of the user's (staff: any); then the queue permission on it."""
-    units = Unit.objects.select_related("recommender")
-    if not roles.is_staff(request.user):
-        units = units.filter(pk__in=roles.unit_ids(request.user))
-    unit = get_object_or_404(units, pk=unit_pk)
+    unit = get_object_or_404(selectors.queue_units_of(request.user), pk=unit_pk)
     if not request.user.has_perm("recommenders.view_unit_queue", unit):
         raise PermissionDenied
     return unit
 
 
-def unit_applications_for(user):
-    """Applications that reached one of the user's units (staff: every unit), with what the review page shows."""
-    qs = Application.objects.filter(status__in=selectors.UNIT_QUEUE_STATUSES)
-    if not roles.is_staff(user):
-        qs = qs.filter(unit_id__in=roles.unit_ids(user))
-    return qs.select_related(*LIST_RELATED, "group__leader", "category__rubric", "subtype__rubric").prefetch_related(
-        Prefetch("endorsements", queryset=Endorsement.objects.select_related("decided_by")),
-        Prefetch("evaluations", queryset=Evaluation.objects.filter(level=EndorsementLevel.UNIT)),
-        Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
-        "edition__questions",
-        Prefetch("attachments", queryset=Attachment.objects.filter(is_current=True).select_related("requirement")),
-        "events__actor",
-    )
-
-
 def _application_for(request, pk) -> Application:
-    application = get_object_or_404(unit_applications_for(request.user), pk=pk)
+    application = get_object_or_404(selectors.unit_applications_for(request.user), pk=pk)
     if not request.user.has_perm("recommenders.view_unit_queue", application.unit):
         raise PermissionDenied
     return application
@@ -99,13 +79,7 @@ def _deadline(edition):
 @require_GET
 def unit_queue(request, unit_pk):
     unit = _unit_for(request, unit_pk)
-    editions = list(
-        Edition.objects.filter(applications__unit=unit, applications__status__in=selectors.UNIT_QUEUE_STATUSES)
-        .distinct()
-        .select_related("programme")
-        .prefetch_related("phases", "categories")
-        .order_by("-year", "programme__code")
-    )
+    editions = selectors.unit_queue_editions(unit)
     form = QueueFilterForm(request.GET or None, editions=editions)
     chosen = form.filters()
     status = chosen["status"]
@@ -146,18 +120,6 @@ def unit_queue(request, unit_pk):
 
 
 # --- Review page ------------------------------------------------------------------------------------------------
-
-
-def _answer_rows(application) -> list[dict]:
-    attachments = {a.requirement.code: a for a in application.attachments.all()}
-    return [
-        {
-            "question": question,
-            "value": question.answer_display(application.answers.get(question.code)),
-            "attachment": attachments.get(question.code),
-        }
-        for question in application.edition.questions.all()
-    ]
 
 
 def _scoring_form_context(application, evaluation, state) -> dict:
@@ -252,7 +214,7 @@ def _review_context(request, application, *, evaluation_form=None, return_form=N
         "problems": services.unit_endorsement_problems(application, form_state=form_state) if can_act else [],
         "scan_state": _scan_state(endorsement, form_state),
         "form_current": form_state["form_current"],
-        "answers": _answer_rows(application),
+        "answers": answer_rows(application),
         "attachments": list(application.attachments.all()),
         "events": events,
         "deadline": deadline,
@@ -335,7 +297,7 @@ def unit_scan_download(request, pk):
     application = get_object_or_404(applications_visible_to(request.user), pk=pk)
     if not request.user.has_perm("recommenders.view_scoring_form", application):
         raise PermissionDenied
-    endorsement = Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()
+    endorsement = selectors.unit_endorsement_of(application)
     if endorsement is None or not endorsement.scan_sha256:
         raise Http404
     return stored_file_response(

@@ -162,7 +162,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ROUTES = {"documents.*": {"queue": "documents"}, "mail.*": {"queue": "mail"}}
+CELERY_TASK_ROUTES = {
+    "documents.*": {"queue": "documents"},
+    "recommenders.hand_in_generated": {"queue": "documents"},  # builds a table before handing it in
+    "mail.*": {"queue": "mail"},
+}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Celery beat (docker-compose's `beat` service): deadline reminders, each sent once (notifications.reminders).
 CELERY_BEAT_SCHEDULE = {

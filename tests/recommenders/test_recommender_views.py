@@ -389,7 +389,9 @@ def test_dossier_uploads_are_checked_by_content_and_replaceable(edition, recomme
     assert replaced.sha256[:16] in page.content.decode()
 
 
-def test_generated_tables_are_handed_in_and_downloadable(edition, unit, member, application):
+def test_generated_tables_are_handed_in_and_downloadable(
+    edition, unit, member, application, django_capture_on_commit_callbacks
+):
     decided(application, member)
     client = client_for(member)
     url = dossier_url(unit.recommender, edition, "handin_generated")
@@ -397,8 +399,9 @@ def test_generated_tables_are_handed_in_and_downloadable(edition, unit, member, 
         (HandInKind.RECOMMENDATION_TABLE, "Recommendation table (Excel)"),
         (HandInKind.REVIEW_SUMMARY_PDF, "Review summary (PDF)"),
     ):
-        response = client.post(url, {"kind": kind}, follow=True)
-        assert messages_of(response) == [f"“{label}” is handed in."]
+        with django_capture_on_commit_callbacks(execute=True):  # the queued job runs on commit (eager Celery)
+            response = client.post(url, {"kind": kind}, follow=True)
+        assert messages_of(response) == [f"“{label}” is being generated; it is handed in as soon as it is ready."]
     response = client.post(url, {"kind": HandInKind.ACTIVITY_STATISTICS}, follow=True)
     assert messages_of(response) == ["Fill in and save the activity statistics first."]
     table = HandIn.objects.get(kind=HandInKind.RECOMMENDATION_TABLE)
