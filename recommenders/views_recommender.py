@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.enums import ApprovalStatus
 from accounts.models import Recommender
-from applications.enums import AT_OR_PAST_RECOMMENDER, Status
+from applications.enums import AT_OR_PAST_RECOMMENDER, Action, Status
 from applications.models import Application
+from applications.rules import from_states
 from awards.enums import PhaseKind
 from awards.models import Category, Edition
 from core.exceptions import BusinessRuleError
@@ -215,6 +216,16 @@ def _application_context(request, application, *, score_form=None, decision_form
             initial={"comment": mine.comment if mine else ""},
         )
     recommender_endorsement = endorsements.get(EndorsementLevel.RECOMMENDER)
+    # Why the Recommend button is missing for a decider: the ranking or a quota (the service's own words).
+    recommend_problem = ""
+    if (
+        may_act
+        and application.status in from_states(Action.RECOMMEND)
+        and user.has_perm("recommenders.recommender_decide", application)
+    ):
+        recommend_problem = services.ranking_problem(
+            recommender=recommender, edition=edition, category=application.category
+        ) or services.quota_problem(application=application, recommender=recommender)
     mean = (sum((e.total for e in sheets), Decimal(0)) / len(sheets)).quantize(Decimal("0.01")) if sheets else None
     return {
         "application": application,
@@ -233,6 +244,7 @@ def _application_context(request, application, *, score_form=None, decision_form
         "mean": mean,
         "my_sheet": mine,
         "may_act": may_act,
+        "recommend_problem": recommend_problem or "",
         "may_score": may_act and application.status in REVIEWED_STATUSES,
         "is_open": is_open,
         "score_form": score_form,
