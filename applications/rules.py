@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from accounts.rules import is_staff_member
 from core import roles
-from core.exceptions import BusinessRuleError
 
 from .enums import AT_OR_PAST_RECOMMENDER, EDITABLE_STATUSES, TRANSITIONS, Action
-from .services import _check_deadline, application_open_for_changes, application_problems
+from .services import application_deadline, application_open_for_changes, application_problems
 
 
 @rules.predicate
@@ -97,14 +96,12 @@ def is_recommender_decider(user, application):
 
 @rules.predicate
 def is_within_submission_window(user, application):
-    """The server accepts the submission now: the window opened and its deadline (or extension) has not passed."""
+    """The server accepts the submission now (as `application_submit` checks): the edition's application window
+    has opened and the application's deadline (the window's end or its extension) has not passed."""
     if application is None:
         return False
-    try:
-        _check_deadline(application, timezone.now())
-    except BusinessRuleError:
-        return False
-    return True
+    phase, deadline, now = application.edition.application_phase, application_deadline(application), timezone.now()
+    return phase is not None and deadline is not None and phase.starts_at <= now < deadline
 
 
 @rules.predicate

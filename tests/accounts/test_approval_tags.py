@@ -28,8 +28,12 @@ def test_the_decision_form_offers_the_moves_of_the_approval_table(status):
 
 @pytest.mark.parametrize(
     ("status", "style"),
-    [("approved", "text-bg-success"), ("pending", "text-bg-warning"), ("rejected", "text-bg-danger"),
-     ("deactivated", "text-bg-secondary")],
+    [
+        ("approved", "text-bg-success"),
+        ("pending", "text-bg-warning"),
+        ("rejected", "text-bg-danger"),
+        ("deactivated", "text-bg-secondary"),
+    ],
 )
 def test_the_badge_style_of_each_approval_state(status, style):
     assert approval_badge(status) == style

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from applications.enums import TRANSITIONS, Action, Status
+from applications.enums import TRANSITIONS, Action
 from applications.models import Application
 from applications.services import application_withdraw
 from awards.enums import PhaseKind
@@ -143,6 +143,7 @@ def offered(client, application) -> set[str]:
 
 
 OPINION = "经评审，意见如下。"
+DECIDE = "recommenders:recommender_decide"
 POSTS = {
     Action.SUBMIT: ("applications:submit", {"confirm": "on"}),
     Action.WITHDRAW: ("applications:withdraw", {"note": ""}),
@@ -150,8 +151,8 @@ POSTS = {
     Action.UNIT_ENDORSE: ("recommenders:unit_endorse", {}),
     Action.UNIT_ENDORSE_DIRECT: ("recommenders:unit_endorse", {}),
     Action.RECOMMENDER_RETURN: ("recommenders:recommender_return", {"reason": "请单位复核自评分。"}),
-    Action.RECOMMEND: ("recommenders:recommender_decide", {"decision": "recommend", "opinion": OPINION, "confirm": "on"}),
-    Action.DECLINE: ("recommenders:recommender_decide", {"decision": "decline", "opinion": OPINION, "confirm": "on"}),
+    Action.RECOMMEND: (DECIDE, {"decision": "recommend", "opinion": OPINION, "confirm": "on"}),
+    Action.DECLINE: (DECIDE, {"decision": "decline", "opinion": OPINION, "confirm": "on"}),
     Action.RECONSIDER: ("recommenders:recommender_reconsider", {}),
 }
 assert set(POSTS) == set(TRANSITIONS)
