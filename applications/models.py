@@ -7,7 +7,7 @@ from accounts.models import QCGroup, Unit
 from awards.models import AttachmentRequirement, Category, Edition
 from core.models import TimeStampedModel
 
-from .enums import LEVEL_OF_STATUS, Action, Status
+from .enums import LEVEL_OF_STATUS, TRANSITIONS, Action, Status
 
 # Timeline entries that are not transitions.
 EVENT_LABELS = {
@@ -71,6 +71,16 @@ class Application(TimeStampedModel):
     def applicant_name(self):
         return self.group.name if self.group_id else self.unit.name
 
+    # A return's reason is shown while the application is where the return sent it (the reason stays on a
+    # withdrawn application, which is no longer "returned"). The states come from the transition table.
+    @property
+    def is_returned_to_applicant(self) -> bool:
+        return self.status == TRANSITIONS[Action.UNIT_RETURN][1]
+
+    @property
+    def is_returned_to_unit(self) -> bool:
+        return self.status == TRANSITIONS[Action.RECOMMENDER_RETURN][1]
+
 
 class ApplicationEvent(models.Model):
     """One step on an application's timeline: the move, who, when and the note."""
@@ -101,6 +111,11 @@ class ApplicationEvent(models.Model):
         if self.action in Action.values:
             return str(Action(self.action).label)
         return str(EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def changes_status(self) -> bool:
+        """A move to another state (not a save, an upload or an extension, which keep the state)."""
+        return bool(self.to_status) and self.from_status != self.to_status
 
     def get_from_status_display(self):
         return Status(self.from_status).label if self.from_status in Status.values else self.from_status

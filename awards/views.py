@@ -80,7 +80,12 @@ def edition_list(request):
     return _render(
         request,
         "awards/edition_list.html",
-        {"page": paginate(request, editions), "status": status, "statuses": selectors.EditionStatus.choices},
+        {
+            "page": paginate(request, editions),
+            "status": status,
+            # (value, label, chosen): the filter's tabs, the chosen one marked here rather than in the template
+            "statuses": [(value, label, value == status) for value, label in selectors.EditionStatus.choices],
+        },
     )
 
 

@@ -54,6 +54,15 @@ def _check_phase_open(edition, kind: str, *, now=None) -> None:
         )
 
 
+def phase_open(edition, kind: str, *, now=None) -> bool:
+    """Whether `_check_phase_open` lets an action of the phase `kind` through now (for the pages' permissions)."""
+    try:
+        _check_phase_open(edition, kind, now=now)
+    except BusinessRuleError:
+        return False
+    return True
+
+
 def recommendation_open(edition, *, now=None) -> bool:
     phase = edition.phase(PhaseKind.RECOMMENDATION)
     return phase is None or (now or timezone.now()) < phase.ends_at
@@ -225,7 +234,8 @@ def unit_endorsement_problems(application: Application, *, form_state: dict | No
     return problems
 
 
-def _applies_directly(unit: Unit) -> bool:
+def applies_directly(unit: Unit) -> bool:
+    """A confirmed direct member: its endorsement goes straight to the association."""
     return unit.applies_directly and unit.direct_confirmed
 
 
@@ -241,7 +251,7 @@ def unit_endorse(*, actor, application: Application) -> Application:
             .prefetch_related("endorsements", "evaluations", "edition__phases")
             .get(pk=application.pk)
         )
-        direct = _applies_directly(unit)
+        direct = applies_directly(unit)
 
         def check(_fresh: Application) -> None:
             # Only for a real move: a repeated endorsement (a double click) is answered by the transition as a no-op.

@@ -17,8 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Recommender
-from applications.enums import AT_OR_PAST_RECOMMENDER, Status
+from applications.enums import Action, Status, status_sets
 from applications.models import Application
+from applications.rules import from_states
 from applications.selectors import answer_rows
 from awards import scores
 from awards.enums import PhaseKind
@@ -59,7 +60,7 @@ def _application_for(user, pk) -> Application:
         application = selectors.application_with_chain(pk)
     except Application.DoesNotExist:
         raise Http404 from None
-    if application.status not in AT_OR_PAST_RECOMMENDER or application.unit.recommender_id is None:
+    if application.status not in status_sets().reached_recommender or application.unit.recommender_id is None:
         raise Http404
     if not user.has_perm("recommenders.view_recommender_scores", application):
         raise Http404
@@ -176,6 +177,16 @@ def _application_context(request, application, *, score_form=None, decision_form
             initial={"comment": mine.comment if mine else ""},
         )
     recommender_endorsement = endorsements.get(EndorsementLevel.RECOMMENDER)
+    # Why the Recommend button is missing for a decider: the ranking or a quota (the service's own words).
+    recommend_problem = ""
+    if (
+        may_act
+        and application.status in from_states(Action.RECOMMEND)
+        and user.has_perm("recommenders.recommender_decide", application)
+    ):
+        recommend_problem = services.ranking_problem(
+            recommender=recommender, edition=edition, category=application.category
+        ) or services.quota_problem(application=application, recommender=recommender)
     return {
         "application": application,
         "recommender": recommender,
@@ -193,6 +204,7 @@ def _application_context(request, application, *, score_form=None, decision_form
         "mean": scores.mean(e.total for e in sheets),
         "my_sheet": mine,
         "may_act": may_act,
+        "recommend_problem": recommend_problem or "",
         "may_score": may_act and application.status in REVIEWED_STATUSES,
         "is_open": is_open,
         "score_form": score_form,

@@ -18,6 +18,19 @@ def status_label(status) -> str:
     return EditionStatus(status).label if status in EditionStatus.values else ""
 
 
+EDITION_STATUS_BADGES = {
+    EditionStatus.OPEN: "text-bg-success",
+    EditionStatus.IN_REVIEW: "text-bg-primary",
+    EditionStatus.UPCOMING: "text-bg-info",
+}
+
+
+@register.filter
+def status_badge(status) -> str:
+    """The badge class of an edition's status (closed and unknown ones are grey)."""
+    return EDITION_STATUS_BADGES.get(status, "text-bg-secondary")
+
+
 @register.filter
 def column(bound_field) -> str:
     """The grid column of a field in a configuration row (see `ConfigRowForm.columns`)."""

@@ -198,10 +198,11 @@ def test_recommender_channel_end_to_end(page, new_page, live_server, story, tmp_
     expect(reviewer.locator(".alert-success")).to_contain_text("The application is recommended.")
     open_and_decide(story["earlier_innovation"], "recommend")
     expect(reviewer.locator(".alert-success")).to_contain_text("The application is recommended.")
-    open_and_decide(fresh, "recommend")
-    expect(reviewer.locator(".alert-danger")).to_have_text(re.compile(re.escape(QUOTA_MESSAGE)))
-    expect(reviewer.locator("[data-testid=decide-form] textarea")).to_have_value("经评审组评审，同意推荐。")
-    expect(reviewer.locator("[data-testid=decide-form] textarea")).to_have_value("经评审组评审，同意推荐。")
+    # The unit's quota is used up: the page offers no Recommend button and says why (the service's words).
+    reviewer.goto(f"{base}/recommenders/recommender/application/{fresh.pk}/")
+    expect(reviewer.get_by_test_id("recommend")).to_have_count(0)
+    expect(reviewer.get_by_test_id("recommend-blocked")).to_have_text(re.compile(re.escape(QUOTA_MESSAGE)))
+    expect(reviewer.get_by_test_id("decline")).to_be_visible()
     screenshot(reviewer, "recommender-03-quota-refused")
     fresh.refresh_from_db()
     assert fresh.status == Status.ENDORSED

@@ -13,7 +13,7 @@ from recommenders import services
 from recommenders.enums import EndorsementLevel, HandInKind
 from recommenders.models import Dossier, Endorsement, Evaluation, HandIn
 from tests.factories import RecommenderFactory, UnitFactory, recommender_member
-from tests.factories.recommenders import category_of, endorsed_application, pdf_bytes, qc_edition, upload
+from tests.factories.recommenders import category_of, endorsed_application, pdf_bytes, qc_edition, ranked, upload
 from tests.helpers import client_for, messages_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -175,8 +175,12 @@ def test_a_reviewer_scores_and_sees_no_decision_buttons(application, lead, revie
     assert Evaluation.objects.get(level=EndorsementLevel.RECOMMENDER, reviewer=reviewer).total == 90
 
     lead_page = client_for(lead).get(url(application))
-    assert marked(lead_page, *DECIDE_BUTTONS) == ["decide-form", "recommend", "decline", "return-form", "return"]
+    # Recommending waits for the category's ranking: the page says so instead of offering the button.
+    assert marked(lead_page, *DECIDE_BUTTONS) == ["decide-form", "decline", "return-form", "return"]
     assert marked(lead_page, "reviewer-note") == []
+    ranked(lead, application)
+    lead_page = client_for(lead).get(url(application))
+    assert marked(lead_page, *DECIDE_BUTTONS) == ["decide-form", "recommend", "decline", "return-form", "return"]
 
 
 def test_the_decider_sees_reconsider_on_a_decided_application(application, recommender, lead, reviewer):
