@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "applications",
     "notifications",
     "recommenders",
+    "reviews",
 ]
 
 MIDDLEWARE = [
