@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Unit
@@ -153,9 +153,9 @@ def _scan_state(endorsement, state) -> str:
 
 
 QUOTA_TEXTS = {
-    selectors.QUOTA_UNIT_ENDORSEMENTS: _lazy("Endorsements per unit in this edition: at most %(quota)s."),
-    selectors.QUOTA_PER_UNIT: _lazy("Recommendations per unit: at most %(quota)s."),
-    selectors.QUOTA_PER_UNIT_CATEGORY: _lazy("Recommendations per unit in each category: at most %(quota)s."),
+    selectors.QUOTA_UNIT_ENDORSEMENTS: gettext_lazy("Endorsements per unit in this edition: at most %(quota)s."),
+    selectors.QUOTA_PER_UNIT: gettext_lazy("Recommendations per unit: at most %(quota)s."),
+    selectors.QUOTA_PER_UNIT_CATEGORY: gettext_lazy("Recommendations per unit in each category: at most %(quota)s."),
 }
 
 

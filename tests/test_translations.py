@@ -203,3 +203,18 @@ def test_catalogue_has_every_string_of_the_code(tmp_path):
         f"{len(missing)} strings of the code are missing from {CATALOGUE.relative_to(ROOT)} "
         f"(run `manage.py makemessages -l {LOCALE} --no-obsolete` and translate them):\n" + "\n".join(missing)
     )
+
+
+# makemessages only knows the standard names (gettext, gettext_lazy, _, pgettext, ...): a string marked through an
+# alias such as `gettext_lazy as _lazy` is never extracted and stays English on the Chinese pages.
+ALIAS = re.compile(r"import\s+(?:\(\s*)?[^\n]*\b(n?p?gettext(?:_lazy|_noop)?)\s+as\s+(?!_\b)(\w+)")
+
+
+def test_translation_functions_are_not_imported_under_names_makemessages_does_not_know():
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if any(part in COPY_IGNORE for part in path.relative_to(ROOT).parts):
+            continue
+        for match in ALIAS.finditer(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.relative_to(ROOT)}: {match.group(1)} as {match.group(2)}")
+    assert offenders == []
