@@ -30,7 +30,7 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WORKER_QUEUES = "celery,documents,mail"
-WORKER_INCLUDES = ["tests.documents.worker_kinds"]
+WORKER_INCLUDES = ["tests.documents.worker_kinds", "tests.worker_setup"]
 READY_TIMEOUT = 60
 STOP_TIMEOUT = 20
 # Redis database numbers this plugin may claim (0 is the default one that developers and the cache use).
