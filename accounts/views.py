@@ -381,17 +381,22 @@ def staff_units(request):
     )
 
 
+def _apply_and_say(request, service, **kwargs) -> None:
+    """Run a staff setting's service as the signed-in user and say how it went: its refusal, or "Saved."."""
+    try:
+        service(actor=request.user, **kwargs)
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved."))
+
+
 @require_POST
 @login_required
 @staff_required
 def staff_unit_direct(request, pk):
     unit = selectors.unit_by_pk(pk)
-    try:
-        services.unit_confirm_direct(actor=request.user, unit=unit, confirmed=request.POST.get("confirmed") == "1")
-    except BusinessRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    _apply_and_say(request, services.unit_confirm_direct, unit=unit, confirmed=request.POST.get("confirmed") == "1")
     return _back(request, "accounts:staff_units")
 
 
@@ -451,17 +456,13 @@ def staff_recommender_create(request):
 @staff_required
 def staff_recommender_active(request, pk):
     recommender = selectors.recommender_by_pk(pk)
-    try:
-        services.recommender_set_active(
-            actor=request.user,
-            recommender=recommender,
-            is_active=request.POST.get("active") == "1",
-            note=request.POST.get("note", ""),
-        )
-    except BusinessRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    _apply_and_say(
+        request,
+        services.recommender_set_active,
+        recommender=recommender,
+        is_active=request.POST.get("active") == "1",
+        note=request.POST.get("note", ""),
+    )
     return _back(request, "accounts:staff_recommenders")
 
 
@@ -553,12 +554,7 @@ def staff_user_detail(request, pk):
 @staff_required
 def staff_user_active(request, pk):
     person = selectors.user_by_pk(pk)
-    try:
-        services.user_set_active(actor=request.user, user=person, is_active=request.POST.get("active") == "1")
-    except BusinessRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    _apply_and_say(request, services.user_set_active, user=person, is_active=request.POST.get("active") == "1")
     return redirect("accounts:staff_user_detail", pk=person.pk)
 
 
@@ -567,14 +563,9 @@ def staff_user_active(request, pk):
 @staff_required
 def staff_membership_active(request, pk):
     membership = selectors.membership_by_pk(pk)
-    try:
-        services.membership_set_active(
-            actor=request.user, membership=membership, is_active=request.POST.get("active") == "1"
-        )
-    except BusinessRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    _apply_and_say(
+        request, services.membership_set_active, membership=membership, is_active=request.POST.get("active") == "1"
+    )
     return redirect("accounts:staff_user_detail", pk=membership.user_id)
 
 
@@ -584,14 +575,12 @@ def staff_membership_active(request, pk):
 def staff_membership_decider(request, pk):
     """Staff let a recommending organisation's member decide for it, or make them a reviewer (scores only)."""
     membership = selectors.membership_by_pk(pk)
-    try:
-        services.membership_set_decider(
-            actor=request.user, membership=membership, can_decide=request.POST.get("can_decide") == "1"
-        )
-    except BusinessRuleError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    _apply_and_say(
+        request,
+        services.membership_set_decider,
+        membership=membership,
+        can_decide=request.POST.get("can_decide") == "1",
+    )
     return redirect("accounts:staff_user_detail", pk=membership.user_id)
 
 

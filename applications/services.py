@@ -70,15 +70,9 @@ def application_transition(
         fields = {**(fields or {}), **((prepare(locked) if prepare else None) or {})}
         _refuse_status_field(fields)
         from_status = locked.status
-        signals.transition_requested.send(
-            Application,
-            application=locked,
-            action=action,
-            from_status=from_status,
-            to_status=target,
-            actor=actor,
-            note=note,
-        )
+        # What both signals tell their receivers about the move.
+        move = {"action": action, "from_status": from_status, "to_status": target, "actor": actor, "note": note}
+        signals.transition_requested.send(Application, application=locked, **move)
         before = snapshot(locked, ["status", *fields])
         locked.status = target
         for name, value in fields.items():
@@ -93,16 +87,7 @@ def application_transition(
 
         # A named function, not a partial: Django logs a failing robust callback by its __qualname__.
         def send_transition_committed():
-            signals.send_committed(
-                Application,
-                application=locked,
-                action=action,
-                from_status=from_status,
-                to_status=target,
-                actor=actor,
-                note=note,
-                event=event,
-            )
+            signals.send_committed(Application, application=locked, event=event, **move)
 
         transaction.on_commit(send_transition_committed, robust=True)
     return Transition(locked, True)
