@@ -145,8 +145,12 @@ def derive_status_sets(table: dict[str, StatusInfo], transitions: dict) -> Statu
     )
 
 
-# The sets in force. Code that must follow a status added later reads `status_sets().<name>` when it runs (tests
-# swap `STATUS_SETS`); the aliases below keep the older names importable.
+# Applications' own tables, as declared above (higher apps extend STATUS_TABLE and TRANSITIONS at start-up).
+OWN_STATUS_TABLE = dict(STATUS_TABLE)
+OWN_TRANSITIONS = dict(TRANSITIONS)
+
+# The sets in force. Code reads `status_sets().<name>` when it runs, so statuses added later (and tests, which swap
+# `STATUS_SETS`) are followed; nothing keeps a copy taken at import.
 STATUS_SETS = derive_status_sets(STATUS_TABLE, TRANSITIONS)
 
 
@@ -161,15 +165,58 @@ def repeats(status: str, action: str) -> bool:
     return status == target and status not in allowed_from
 
 
-LEVEL_OF_STATUS = STATUS_SETS.level_of
-EDITABLE_STATUSES = STATUS_SETS.editable
-AT_OR_PAST_RECOMMENDER = STATUS_SETS.reached_recommender
-COUNTS_FOR_LIMITS = STATUS_SETS.counts_for_limits
+# Statuses and moves added by higher apps (`applications.workflow.extend`): their labels, since the TextChoices
+# above list only applications' own.
+_ADDED_STATUS_LABELS: dict[str, object] = {}
+_ADDED_ACTION_LABELS: dict[str, object] = {}
+
+
+def status_label(value: str):
+    """The label of any status in the table, applications' own or added; the raw value when unknown."""
+    if value in Status.values:
+        return Status(value).label
+    return _ADDED_STATUS_LABELS.get(value, value)
+
+
+def action_label(value: str):
+    if value in Action.values:
+        return Action(value).label
+    return _ADDED_ACTION_LABELS.get(value, value)
+
+
+def status_choices() -> list[tuple[str, object]]:
+    """Every status with its label, in pipeline order (the status field's choices: a callable, so statuses added
+    later are labelled too without a migration)."""
+    return [(value, status_label(value)) for value in sorted(STATUS_TABLE, key=lambda v: STATUS_TABLE[v].order)]
+
+
+def action_values() -> frozenset[str]:
+    return frozenset(TRANSITIONS)
+
+
+def add_statuses(statuses: dict[str, tuple[object, StatusInfo]], transitions: dict[str, tuple[object, frozenset, str]]):
+    """Add statuses (value -> (label, info)) and moves (action -> (label, from-states, to-state)) to the tables
+    and re-derive every status set. Only `applications.workflow.extend` calls it."""
+    global STATUS_SETS
+    for value, (label, info) in statuses.items():
+        if value in Status.values:
+            raise ValueError(f"status {value!r} is applications' own")
+        STATUS_TABLE[value] = info
+        _ADDED_STATUS_LABELS[value] = label
+    for action, (label, sources, target) in transitions.items():
+        if action in Action.values:
+            raise ValueError(f"action {action!r} is applications' own")
+        unknown = (set(sources) | {target}) - set(STATUS_TABLE)
+        if unknown:
+            raise ValueError(f"action {action!r} names unknown statuses {sorted(unknown)}")
+        TRANSITIONS[action] = (frozenset(sources), target)
+        _ADDED_ACTION_LABELS[action] = label
+    STATUS_SETS = derive_status_sets(STATUS_TABLE, TRANSITIONS)
 
 
 # The audit actions applications writes, as people read them (every transition is "application.<action>").
 AUDIT_ACTIONS = {
-    **{f"application.{action.value}": action.label for action in Action},
+    **{f"application.{action.value}": action.label for action in Action},  # added moves: `workflow.extend`
     "application.created": _("application created"),
     "application.saved": _("draft saved"),
     "application.attachment_uploaded": _("file uploaded"),

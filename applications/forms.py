@@ -21,7 +21,7 @@ from awards.enums import QuestionKind
 from awards.models import AttachmentRequirement, Category, Edition
 
 from .answers import answers_errors, max_length_of, normalise_text
-from .enums import Status
+from .enums import status_choices
 from .models import CoApplicant
 
 MEMBER_COLUMNS = ("name", "job_title", "role_in_group")
@@ -351,5 +351,7 @@ class StaffFilterForm(forms.Form):
         queryset=Edition.objects.select_related("programme").order_by("-year", "programme__code"),
         required=False,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), *Status.choices], required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=lambda: [("", _("All statuses")), *status_choices()], required=False
+    )
     q = forms.CharField(label=_("Search"), max_length=100, required=False)

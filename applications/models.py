@@ -7,7 +7,7 @@ from accounts.models import QCGroup, Unit
 from awards.models import AttachmentRequirement, Category, Edition
 from core.models import TimeStampedModel
 
-from .enums import LEVEL_OF_STATUS, TRANSITIONS, Action, Status
+from .enums import TRANSITIONS, Action, Status, action_label, status_choices, status_label, status_sets
 
 # Timeline entries that are not transitions.
 EVENT_LABELS = {
@@ -41,7 +41,7 @@ class Application(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField(_("status"), max_length=30, choices=status_choices, default=Status.DRAFT, db_index=True)
     number = models.CharField(_("application number"), max_length=30, null=True, blank=True, unique=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -65,7 +65,7 @@ class Application(TimeStampedModel):
 
     @property
     def level(self):
-        return LEVEL_OF_STATUS[self.status]
+        return status_sets().level_of[self.status]
 
     @property
     def applicant_name(self):
@@ -108,8 +108,8 @@ class ApplicationEvent(models.Model):
     @property
     def label(self) -> str:
         """What happened, as people read it: the transition's name, or one of the other recorded events."""
-        if self.action in Action.values:
-            return str(Action(self.action).label)
+        if self.action in TRANSITIONS:
+            return str(action_label(self.action))
         return str(EVENT_LABELS.get(self.action, self.action))
 
     @property
@@ -118,10 +118,10 @@ class ApplicationEvent(models.Model):
         return bool(self.to_status) and self.from_status != self.to_status
 
     def get_from_status_display(self):
-        return Status(self.from_status).label if self.from_status in Status.values else self.from_status
+        return status_label(self.from_status)
 
     def get_to_status_display(self):
-        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
+        return status_label(self.to_status)
 
 
 def attachment_path(instance, filename):

@@ -174,3 +174,11 @@ def action_predicate(action: str):
 
 for _action in TRANSITIONS:
     rules.add_perm(f"applications.{_action}", action_predicate(_action))
+
+
+def add_action(action: str, actor, *conditions) -> None:
+    """Give an action added to the transition table its actor, conditions and `applications.<action>` permission
+    (called by `applications.workflow.extend`)."""
+    ACTION_ACTORS[action] = actor
+    ACTION_CONDITIONS[action] = list(conditions)
+    rules.set_perm(f"applications.{action}", action_predicate(action))

@@ -22,7 +22,7 @@ from core.files import clean_filename, sniff_content_type, validate_file  # noqa
 
 from . import signals
 from .answers import answers_errors
-from .enums import EDITABLE_STATUSES, TRANSITIONS, Action, Status, repeats, status_sets
+from .enums import TRANSITIONS, Action, Status, action_label, repeats, status_sets
 from .models import Application, ApplicationEvent, Attachment, NumberSequence
 from .selectors import group_applications_used, unit_applications_used
 
@@ -64,7 +64,7 @@ def application_transition(
         if locked.status not in allowed_from:
             raise BusinessRuleError(
                 _("This application is “%(status)s”; “%(action)s” is not possible now.")
-                % {"status": locked.get_status_display(), "action": Action(action).label},
+                % {"status": locked.get_status_display(), "action": action_label(action)},
                 code="bad_transition",
             )
         fields = {**(fields or {}), **((prepare(locked) if prepare else None) or {})}
@@ -180,7 +180,7 @@ def application_create(
 
 
 def _require_editable(application: Application) -> None:
-    if application.status not in EDITABLE_STATUSES:
+    if application.status not in status_sets().editable:
         raise BusinessRuleError(
             _("This application is “%(status)s” and can no longer be edited.")
             % {"status": application.get_status_display()},
@@ -285,13 +285,13 @@ def attachment_upload(
     application: Application,
     requirement: AttachmentRequirement,
     uploaded_file,
-    allowed_statuses=EDITABLE_STATUSES,
+    allowed_statuses=None,
     now=None,
 ) -> Attachment:
     """Store an uploaded file after checking it by content. The previous file of the same requirement stays in
     history (not current). Uploading the same bytes again is a no-op."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in allowed_statuses:
+    if locked.status not in (status_sets().editable if allowed_statuses is None else allowed_statuses):
         raise BusinessRuleError(
             _("This application is “%(status)s” and its files can no longer be changed.")
             % {"status": locked.get_status_display()},
@@ -550,7 +550,7 @@ def application_extend_deadline(*, actor, application: Application, until, reaso
     if not reason.strip():
         raise BusinessRuleError(_("Give the reason for the extension."))
     locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in EDITABLE_STATUSES:
+    if locked.status not in status_sets().editable:
         raise BusinessRuleError(
             _("This application is “%(status)s”: its applicant can no longer change it, so there is nothing to extend.")
             % {"status": locked.get_status_display()},

@@ -27,7 +27,7 @@ from documents import selectors as document_selectors
 
 from . import selectors, services
 from .documents import APPLICATION_FORM
-from .enums import EDITABLE_STATUSES, Action, repeats
+from .enums import Action, repeats, status_sets
 from .forms import (
     ApplicationCreateForm,
     ApplicationForm,
@@ -185,7 +185,7 @@ def application_detail(request, pk):
     user = request.user
     can_change = user.has_perm("applications.change_application", application)
     events = list(application.events.select_related("actor"))
-    if application.status in EDITABLE_STATUSES:
+    if application.status in status_sets().editable:
         similar = services.similar_topics(application)
         problems = services.application_problems(application) if can_change else []
     else:

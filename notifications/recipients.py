@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from accounts.enums import Role
 from accounts.models import Membership, User
-from applications.enums import LEVEL_OF_STATUS, Level
+from applications.enums import Level, status_sets
 from applications.models import Application
 
 from .enums import PARTY_LEVEL, Party
@@ -22,9 +22,9 @@ _LEVEL_ORDER = [level for level in Level if level != Level.CLOSED]
 
 def parties_for(from_status: str, to_status: str) -> list[Party]:
     reached = [
-        _LEVEL_ORDER.index(LEVEL_OF_STATUS[status])
+        _LEVEL_ORDER.index(status_sets().level_of[status])
         for status in (from_status, to_status)
-        if status in LEVEL_OF_STATUS and LEVEL_OF_STATUS[status] in _LEVEL_ORDER
+        if status_sets().level_of.get(status) in _LEVEL_ORDER
     ]
     if not reached:
         return []
@@ -87,5 +87,5 @@ def recipients(application: Application, parties: list[Party], *, holder: Party 
 
 
 def holder_of(status: str) -> Party | None:
-    level = LEVEL_OF_STATUS.get(status)
+    level = status_sets().level_of.get(status)
     return next((party for party, party_level in PARTY_LEVEL.items() if party_level == level), None)

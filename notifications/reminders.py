@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import Membership
-from applications.enums import EDITABLE_STATUSES, Level, status_sets
+from applications.enums import Level, status_sets
 from applications.models import Application
 from awards.enums import PhaseKind
 from awards.models import Phase
@@ -75,7 +75,7 @@ def send_due_reminders(*, now=None) -> list[str]:
     sent = []
     for phase in _phases_ending(PhaseKind.APPLICATION, now, DRAFT_STEPS[-1][1]):
         step = _step(phase.ends_at, now)
-        drafts = Application.objects.filter(edition=phase.edition, status__in=EDITABLE_STATUSES).select_related(
+        drafts = Application.objects.filter(edition=phase.edition, status__in=status_sets().editable).select_related(
             "group", "unit"
         )
         for application in drafts:

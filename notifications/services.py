@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from applications.enums import TRANSITIONS, Action, Status
+from applications.enums import TRANSITIONS, Action, status_label
 from applications.models import Application, ApplicationEvent
 from awards.enums import PhaseKind
 from core.audit import audit_record, created, diff, snapshot
@@ -124,7 +124,7 @@ def values_for(application: Application, event: ApplicationEvent, person: Recipi
     """The placeholder values of one notice, in the recipient's language."""
     path = links.path_for(person.party, application.pk)
     with override(language):
-        status = str(Status(event.to_status).label) if event.to_status in Status.values else event.to_status
+        status = str(status_label(event.to_status))
     recommender = application.unit.recommender
     return {
         "application_number": application.number or "—",
@@ -160,7 +160,7 @@ def _compose(application, event, person, wording, language) -> tuple[str, str, s
 def preview(*, wording: Wording, event: str, language: str) -> tuple[str, str]:
     """(subject, body) of a wording filled in with sample data, as a recipient in `language` would read it."""
     with override(language):
-        status = str(Status(TRANSITIONS[event][1]).label)
+        status = str(status_label(TRANSITIONS[event][1]))
     english = language == Language.EN
     values = {
         "application_number": "QC-2026-0001",

@@ -26,7 +26,7 @@ from accounts.enums import ApprovalStatus, Role
 from accounts.models import Membership, QCGroup, Unit
 from applications import demo as applications_demo
 from applications import services as application_services
-from applications.enums import Status
+from applications.enums import Status, status_label
 from applications.models import Application
 from awards.enums import PhaseKind
 from awards.models import Edition
@@ -266,7 +266,7 @@ def seed(*, stdout):
     deadline = edition.phase(PhaseKind.RECOMMENDATION).ends_at
     stdout.write(
         f"  {recommender.name}: "
-        + ", ".join(f"{Status(status).label} {n}" for status, n in sorted(counts.items()))
+        + ", ".join(f"{status_label(status)} {n}" for status, n in sorted(counts.items()))
         + f"; recommendation closes {timezone.localtime(deadline):%Y-%m-%d %H:%M}\n"
     )
     return [

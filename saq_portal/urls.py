@@ -17,5 +17,6 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("recommenders/", include("recommenders.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -120,7 +120,7 @@ class World:
 
 def discover() -> None:
     """Import every `tests/<app>/authz.py`, where other apps register their objects and roles."""
-    for path in sorted(Path(__file__).resolve().parent.glob("*/authz.py")):
+    for path in sorted(Path(__file__).resolve().parent.glob("*/authz*.py")):
         importlib.import_module(f"tests.{path.parent.name}.authz")
 
 

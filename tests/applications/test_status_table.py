@@ -5,6 +5,8 @@ import pytest
 
 from applications import enums
 from applications.enums import (
+    OWN_STATUS_TABLE,
+    OWN_TRANSITIONS,
     STATUS_TABLE,
     TRANSITIONS,
     Action,
@@ -26,8 +28,8 @@ IN_DOCUMENT_REVIEW = "in_document_review"
 AWARDED = "awarded"
 
 
-def test_derived_sets_of_the_pipeline_today():
-    sets = derive_status_sets(STATUS_TABLE, TRANSITIONS)
+def test_derived_sets_of_applications_own_pipeline():
+    sets = derive_status_sets(OWN_STATUS_TABLE, OWN_TRANSITIONS)
 
     assert {
         "editable": sets.editable,
@@ -46,14 +48,14 @@ def test_derived_sets_of_the_pipeline_today():
     }
 
 
-def test_every_status_is_in_the_table_and_the_old_names_are_derived():
-    assert set(STATUS_TABLE) == set(Status)
-    assert (enums.EDITABLE_STATUSES, enums.COUNTS_FOR_LIMITS, enums.AT_OR_PAST_RECOMMENDER) == (
-        enums.STATUS_SETS.editable,
-        enums.STATUS_SETS.reached_unit,
-        enums.STATUS_SETS.reached_recommender,
-    )
-    assert enums.LEVEL_OF_STATUS[Status.RETURNED_TO_UNIT] == Level.UNIT
+def test_every_status_is_in_the_table_and_the_sets_in_force_follow_the_extended_table():
+    assert set(OWN_STATUS_TABLE) == set(Status)
+    assert set(Status) <= set(STATUS_TABLE)
+    assert enums.status_sets() == derive_status_sets(STATUS_TABLE, TRANSITIONS)
+    assert enums.status_sets().level_of[Status.RETURNED_TO_UNIT] == Level.UNIT
+    # Every status, added ones too, has a label and is a choice of the status field.
+    assert {value for value, _label in enums.status_choices()} == set(STATUS_TABLE)
+    assert all(str(enums.status_label(value)) != value for value in STATUS_TABLE)
 
 
 @pytest.mark.parametrize(
@@ -74,12 +76,12 @@ def test_repeats_is_where_the_action_leads_and_cannot_start(status, action, expe
 def _with_review_statuses():
     """The table as the review rounds would extend it: two statuses after "recommended"."""
     table = {
-        **STATUS_TABLE,
+        **OWN_STATUS_TABLE,
         IN_DOCUMENT_REVIEW: StatusInfo(Level.ASSOCIATION, 40),
         AWARDED: StatusInfo(Level.CLOSED, 60, closed=True),
     }
     transitions = {
-        **TRANSITIONS,
+        **OWN_TRANSITIONS,
         "pass_formal_review": (frozenset({Status.RECOMMENDED}), IN_DOCUMENT_REVIEW),
         "award": (frozenset({IN_DOCUMENT_REVIEW}), AWARDED),
     }

@@ -1,0 +1,12 @@
+"""The association's review under /reviews/: each part of the app keeps its own URL module."""
+
+from django.urls import include, path
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("formal/", include("reviews.urls_formal")),
+    path("pool/", include("reviews.urls_pool")),
+    path("rounds/", include("reviews.urls_rounds")),
+    path("expert/", include("reviews.urls_expert")),
+]

@@ -1,0 +1,3 @@
+"""URLs of the rounds part of reviews (included by reviews/urls.py)."""
+
+urlpatterns = []

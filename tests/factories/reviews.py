@@ -1,0 +1,108 @@
+"""Bring applications into the association's review, and build rounds, pool experts and assignments.
+
+    application = recommended_application(edition=edition)   # at the association, in the formal-review queue
+    application = admitted_application(edition=edition)      # 参评: admitted to the review rounds
+    round_ = review_round(edition)                           # a document round open now, rubrics copied in
+    expert = pool_expert(edition.programme, categories=["problem_solving"])
+    assignment = assigned(round_, application, expert)       # accepted by the expert
+
+Status moves go through `application_transition` like the portal's own; rows the review services own are built
+directly so that each part's tests do not depend on another part's services.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from accounts.models import Expert
+from applications.models import Application
+from applications.services import application_transition
+from awards.models import Edition
+from reviews.enums import AssignmentSource, AssignmentState, ReviewAction, RoundState
+from reviews.models import Assignment, PoolEntry, ReviewRound, RoundRubric
+
+from .accounts import ExpertFactory, UserFactory, recommender_member, staff_user
+from .recommenders import decided, endorsed_application, qc_edition
+
+__all__ = [
+    "admitted_application",
+    "assigned",
+    "pool_expert",
+    "recommended_application",
+    "review_round",
+    "rubric_items_of",
+]
+
+
+def recommended_application(*, edition: Edition | None = None, **kwargs) -> Application:
+    """Endorsed by its unit and recommended by its recommender: status `recommended`, in formal review."""
+    application = endorsed_application(edition=edition or qc_edition(), **kwargs)
+    if application.status == "recommended":  # a direct member unit
+        return application
+    return decided(application, recommender_member(application.unit.recommender))
+
+
+def admitted_application(*, edition: Edition | None = None, actor=None, **kwargs) -> Application:
+    """参评: passed formal review (status `admitted`)."""
+    application = recommended_application(edition=edition, **kwargs)
+    return application_transition(
+        application=application, action=ReviewAction.FORMAL_ADMIT, actor=actor or staff_user()
+    ).application
+
+
+def rubric_items_of(category) -> list[dict]:
+    """The items of a category's rubric as a round freezes them."""
+    return [
+        {
+            "code": item.code,
+            "name": item.name,
+            "name_en": item.name_en,
+            "description": item.description,
+            "max_points": str(item.max_points),
+        }
+        for item in category.rubric.items.order_by("position", "id")
+    ]
+
+
+def review_round(edition: Edition, *, state: str = RoundState.OPEN, **fields) -> ReviewRound:
+    """A document round of `edition`, open from an hour ago for ten days, each category's rubric copied in."""
+    now = timezone.now()
+    values = {
+        "name": f"{edition.year} 材料文审",
+        "opens_at": now - datetime.timedelta(hours=1),
+        "closes_at": now + datetime.timedelta(days=10),
+        "state": state,
+        **fields,
+    }
+    round_ = ReviewRound.objects.create(edition=edition, **values)
+    for category in edition.categories.filter(rubric__isnull=False).select_related("rubric"):
+        RoundRubric.objects.create(round=round_, category=category, items=rubric_items_of(category))
+    return round_
+
+
+def pool_expert(
+    programme, *, categories=("problem_solving", "innovation"), employer=None, max_load: int = 20, **user_fields
+) -> Expert:
+    """An expert (user with the expert role) in `programme`'s pool."""
+    expert = ExpertFactory(user=UserFactory(**user_fields))
+    PoolEntry.objects.create(
+        programme=programme, expert=expert, categories=list(categories), employer=employer, max_load=max_load
+    )
+    return expert
+
+
+def assigned(round_: ReviewRound, application: Application, expert: Expert, *, state=AssignmentState.ACCEPTED):
+    """`expert` reviews `application` in `round_` (accepted unless told otherwise)."""
+    number = Assignment.objects.filter(round=round_).values("application").distinct().count() + 1
+    code = (
+        Assignment.objects.filter(round=round_, application=application).values_list("code", flat=True).first()
+        or f"R{round_.pk}-{number:04d}"
+    )
+    return Assignment.objects.create(
+        round=round_,
+        application=application,
+        expert=expert,
+        source=AssignmentSource.SOLVER,
+        state=state,
+        code=code,
+    )
