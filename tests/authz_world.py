@@ -119,9 +119,10 @@ class World:
 
 
 def discover() -> None:
-    """Import every `tests/<app>/authz.py`, where other apps register their objects and roles."""
+    """Import every `tests/<app>/authz*.py` (an app in parts may keep one per part), where apps register their
+    objects and roles."""
     for path in sorted(Path(__file__).resolve().parent.glob("*/authz*.py")):
-        importlib.import_module(f"tests.{path.parent.name}.authz")
+        importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
 
 
 # --- accounts: organisations --------------------------------------------------------------------------------------
