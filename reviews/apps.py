@@ -10,3 +10,20 @@ class ReviewsConfig(AppConfig):
         from . import workflow
 
         workflow.register()
+
+        # --- pool ---
+        from accounts import staff_nav
+        from core.audit import register_labels
+
+        from . import rules_pool  # noqa: F401  (reviews.manage_pool)
+        from .enums import AUDIT_ACTIONS
+
+        register_labels(AUDIT_ACTIONS)
+        staff_nav.register(
+            label=_("Expert pool"),
+            url_name="reviews:pool_home",
+            permission="reviews.manage_pool",
+            order=45,
+            section="pool",
+        )
+        # --- end pool ---

@@ -106,3 +106,28 @@ def assigned(round_: ReviewRound, application: Application, expert: Expert, *, s
         state=state,
         code=code,
     )
+
+
+# --- pool ---
+
+
+def pool_xlsx(rows, *, header: bool = True) -> bytes:
+    """An expert-pool import workbook (`reviews.pool_import` template columns): a header row, then one row per item of
+    `rows`, each a dict keyed by the column keys (full_name, email, mobile, organisation_name, title, categories,
+    fields, employer, max_load, available_from, available_until) or a list in column order. Values are written as
+    given: a string starting with "=" becomes a formula cell, a date a date cell."""
+    import io
+
+    from openpyxl import Workbook
+
+    from reviews.pool_import import COLUMNS, KEYS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    if header:
+        sheet.append([str(label) for _key, label in COLUMNS])
+    for row in rows:
+        sheet.append([row.get(key) for key in KEYS] if isinstance(row, dict) else list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
