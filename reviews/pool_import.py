@@ -83,12 +83,16 @@ def template_workbook(programme: Programme) -> bytes:
     sheet.freeze_panes = "A2"
     categories = workbook.create_sheet(_("Categories")[:31])
     escape_cell(categories.cell(row=1, column=1), _("Code")).font = HEADER_FONT
-    escape_cell(categories.cell(row=1, column=2), _("Category")).font = HEADER_FONT
-    categories.column_dimensions["A"].width = 24
-    categories.column_dimensions["B"].width = 40
+    escape_cell(categories.cell(row=1, column=2), _("Name")).font = HEADER_FONT
+    escape_cell(categories.cell(row=1, column=3), _("Name in English")).font = HEADER_FONT
+    escape_cell(categories.cell(row=1, column=4), _("Parent category")).font = HEADER_FONT
+    for letter, width in zip("ABCD", (24, 30, 30, 30), strict=True):
+        categories.column_dimensions[letter].width = width
     for row, category in enumerate(pool.programme_categories(programme), start=2):
         escape_cell(categories.cell(row=row, column=1), category.code)
-        escape_cell(categories.cell(row=row, column=2), str(category))
+        escape_cell(categories.cell(row=row, column=2), category.name)
+        escape_cell(categories.cell(row=row, column=3), category.name_en)
+        escape_cell(categories.cell(row=row, column=4), category.parent.name if category.parent_id else "")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
