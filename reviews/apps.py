@@ -23,7 +23,7 @@ class ReviewsConfig(AppConfig):
             label=_("Expert pool"),
             url_name="reviews:pool_home",
             permission="reviews.manage_pool",
-            order=45,
+            order=85,
             section="pool",
         )
         # --- end pool ---

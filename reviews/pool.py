@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.enums import ApprovalStatus
@@ -68,14 +69,10 @@ def pool_programmes() -> QuerySet[Programme]:
 
 
 def programme_for_pool(pk) -> Programme:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Programme, pk=pk)
 
 
 def pool_entry_for_staff(pk) -> PoolEntry:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         PoolEntry.objects.select_related("programme", "expert__user", "employer__recommender"), pk=pk
     )

@@ -44,6 +44,7 @@ def test_staff_menu_lists_the_registered_entries_in_order_with_the_section_activ
         ("QC groups", reverse("accounts:staff_groups"), False),
         ("Recommending organisations", reverse("accounts:staff_recommenders"), False),
         ("Experts", reverse("accounts:staff_experts"), False),
+        ("Expert pool", reverse("reviews:pool_home"), False),  # pool
         ("Users and roles", reverse("accounts:staff_users"), False),
         ("Audit log", reverse("accounts:staff_audit"), False),
     ]
