@@ -10,3 +10,6 @@ class ReviewsConfig(AppConfig):
         from . import workflow
 
         workflow.register()
+
+        # results
+        from . import documents, rules_results  # noqa: F401  (document kinds of the summary, reviews.view_results)
