@@ -107,8 +107,8 @@ def _chain_scores(application_ids) -> dict[int, tuple[Decimal | None, Decimal | 
 
 
 def round_results(round_: ReviewRound, *, with_chain_scores: bool = False) -> RoundResults:
-    """Every application of the round with a live assignment, with its experts' totals, result, σ, count, normalised result, flags and rank
-    within its category (ties share a rank: 1, 1, 3). Rows are ordered by category, rank, number."""
+    """Every application of the round with a live assignment: its experts' totals, result, σ, count, normalised
+    result, flags and rank within its category (ties share a rank: 1, 1, 3). Ordered by category, rank, number."""
     assignments = list(
         Assignment.objects.filter(round=round_, state__in=LIVE_ASSIGNMENT_STATES)
         .select_related("application__category", "application__unit", "expert__user", "sheet")
