@@ -202,3 +202,35 @@ def clean_sheet(items: Iterable, raw: Mapping) -> tuple[dict[str, str], Decimal]
     if problems:
         raise BusinessRuleError(" ".join(problems), code="scores")
     return scores, total(scores)
+
+
+# --- Several sheets: median and spread (the association's round results, `reviews.aggregation`) -------------------
+
+
+def median(totals: Iterable) -> Decimal | None:
+    """The median of several sheets' totals (the mean of the middle two for an even count), half up to two
+    decimals; None when there is no sheet."""
+    values = sorted(Decimal(str(t)) for t in totals if t is not None)
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return round_half_up(values[middle])
+    return round_half_up((values[middle - 1] + values[middle]) / 2)
+
+
+def exact_stdev(totals: Iterable) -> Decimal | None:
+    """The population standard deviation σ = √(Σ(x − x̄)² / n), unrounded; None when there is no sheet.
+
+    Population, not sample (n − 1): the experts of a round are the whole panel that scored the application, not a
+    sample of a larger one, and σ is defined for a single sheet (0)."""
+    values = [Decimal(str(t)) for t in totals if t is not None]
+    if not values:
+        return None
+    centre = sum(values, ZERO) / len(values)
+    return (sum(((v - centre) ** 2 for v in values), ZERO) / len(values)).sqrt()
+
+
+def stdev(totals: Iterable) -> Decimal | None:
+    """`exact_stdev`, half up to two decimals (what pages and documents show)."""
+    return round_half_up(exact_stdev(totals))

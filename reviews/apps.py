@@ -27,3 +27,6 @@ class ReviewsConfig(AppConfig):
             section="pool",
         )
         # --- end pool ---
+
+        # results
+        from . import documents, rules_results  # noqa: F401  (document kinds of the summary, reviews.view_results)

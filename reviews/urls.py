@@ -9,4 +9,5 @@ urlpatterns = [
     path("pool/", include("reviews.urls_pool")),
     path("rounds/", include("reviews.urls_rounds")),
     path("expert/", include("reviews.urls_expert")),
+    path("results/", include("reviews.urls_results")),
 ]

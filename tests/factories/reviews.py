@@ -131,3 +131,26 @@ def pool_xlsx(rows, *, header: bool = True) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- results ---------------------------------------------------------------------------------------------------
+
+
+def scored(assignment: Assignment, total, *, state: str = "submitted"):
+    """A score sheet of `assignment` with the given total (one item holds it all), submitted unless told otherwise."""
+    from decimal import Decimal
+
+    from reviews.models import ScoreSheet
+
+    rubric = RoundRubric.objects.filter(
+        round=assignment.round, category=assignment.application.category, is_current=True
+    ).first() or RoundRubric.objects.create(round=assignment.round, category=assignment.application.category)
+    total = Decimal(str(total))
+    return ScoreSheet.objects.create(
+        assignment=assignment,
+        rubric=rubric,
+        scores={"all": str(total)},
+        total=total,
+        state=state,
+        submitted_at=timezone.now() if state == "submitted" else None,
+    )

@@ -1,0 +1,189 @@
+"""Document kinds of the association's review (imported by `ReviewsConfig.ready`). Each part keeps its block.
+
+# results
+评审汇总表 (the round's review summary), owned by the `ReviewRound`, in Excel and PDF: one row per application with
+its numbers, title, category, each expert's score (expert names or codes E01.. as staff choose: the round's
+`summary_shows_names`, always names in an open round), the result, standard deviation, rank and flags. Staff only.
+
+Two steps like the recommender's tables: `round_results` (reads) → pure builders `summary_xlsx(results, ...)` /
+`summary_pdf(results, ...)`. The Excel streams (openpyxl write-only) and stores every text through the
+formula-injection escape (`documents.excel.escape_cell`). The document's version is a digest of the printed rows
+and of the names/codes choice, so changing either makes the next request rebuild.
+"""
+
+import io
+from collections.abc import Iterator
+
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from documents import registry
+from documents.excel import (
+    HEADER_ALIGNMENT,
+    TITLE_FONT,
+    _header_cell,
+    _setup_sheet,
+    _styled,
+    escape_cell,
+    is_formula_like,
+)
+from documents.pdf import render_pdf
+
+# --- results ------------------------------------------------------------------------------------------------------
+
+ROUND_SUMMARY_XLSX = "round_review_summary"
+ROUND_SUMMARY_PDF = "round_review_summary_pdf"
+RESULTS_PERMISSION = "reviews.view_results"
+FLAG_TEXT = {"outlier": "评分离群", "incomplete": "评分未齐"}
+
+
+def summary_shows_names(round_) -> bool:
+    """Expert names in the summary: always in an open (not blind) round; in a blind round as staff chose."""
+    return not round_.blind or round_.summary_shows_names
+
+
+def summary_title(round_) -> str:
+    return f"{round_.edition.title} {round_.name} 评审汇总表"
+
+
+def expert_label(expert, shows_names: bool) -> str:
+    return f"{expert.code} {expert.name}" if shows_names else expert.code
+
+
+def flags_text(flags) -> str:
+    return "、".join(FLAG_TEXT.get(flag, flag) for flag in flags)
+
+
+def summary_headers(results) -> list[str]:
+    headers = ["序号", "申报编号", "评审编号", "成果名称/课题", "课题类型"]
+    for i in range(1, results.max_marks + 1):
+        headers += [f"专家{i}", f"专家{i}评分"]
+    headers += ["评审结果", "标准差", "排名"]
+    if results.round.normalise:
+        headers.append("标准化结果")
+    headers.append("标记")
+    return headers
+
+
+def summary_cells(results, shows_names: bool) -> Iterator[list]:
+    """The body rows as plain values: numbers stay Decimals, missing figures are None."""
+    width = results.max_marks
+    normalise = results.round.normalise
+    for index, row in enumerate(results.rows, start=1):
+        cells = [index, row.number, row.code, row.title, row.category]
+        for mark in row.marks:
+            cells += [expert_label(mark.expert, shows_names), mark.total]
+        cells += [None, None] * (width - len(row.marks))
+        cells += [row.result, row.stdev, row.rank]
+        if normalise:
+            cells.append(row.normalised)
+        cells.append(flags_text(row.flags))
+        yield cells
+
+
+def _widths(results) -> list[float]:
+    widths = [6, 16, 12, 40, 12] + [14, 8] * results.max_marks + [10, 8, 6]
+    if results.round.normalise:
+        widths.append(10)
+    return [*widths, 12]
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether openpyxl would store `text` as anything but the same plain string: a formula ("=…"), an error
+    ("#N/A"), or text with characters XML cannot carry or a CR. Only those go through `escape_cell` (a styled
+    cell each); every other text is appended as a value, which openpyxl stores as the very same string cell."""
+    return (
+        is_formula_like(text) or text in ERROR_CODES or "\r" in text or ILLEGAL_CHARACTERS_RE.search(text) is not None
+    )
+
+
+def _value(ws, value):
+    if isinstance(value, str) and _needs_escape(value):
+        return escape_cell(WriteOnlyCell(ws), value)
+    return value
+
+
+def summary_xlsx(results, *, shows_names: bool) -> bytes:
+    """The summary workbook, streamed (openpyxl write-only): title and header rows styled, body rows as values;
+    text that a spreadsheet would evaluate goes through the formula-injection escape (`_needs_escape`)."""
+    headers = summary_headers(results)
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet("评审汇总表")
+    _setup_sheet(ws, _widths(results), len(headers))
+    ws.append([_styled(WriteOnlyCell(ws), summary_title(results.round), font=TITLE_FONT, alignment=HEADER_ALIGNMENT)])
+    ws.append([_header_cell(WriteOnlyCell(ws), h) for h in headers])
+    for cells in summary_cells(results, shows_names):
+        ws.append([_value(ws, v) for v in cells])
+    ws.merged_cells.add(f"A1:{get_column_letter(len(headers))}1")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def summary_pdf(results, *, shows_names: bool) -> bytes:
+    marks = results.max_marks
+    return render_pdf(
+        "reviews/results_summary_pdf.html",
+        {
+            "title": summary_title(results.round),
+            "round": results.round,
+            "results": results,
+            "headers": summary_headers(results),
+            "rows": [
+                {
+                    "row": row,
+                    "marks": [(expert_label(m.expert, shows_names), m.total) for m in row.marks],
+                    "blank": range(marks - len(row.marks)),
+                    "flags": flags_text(row.flags),
+                }
+                for row in results.rows
+            ],
+        },
+    )
+
+
+def _read(round_):
+    from .results import round_results
+
+    return round_results(round_)
+
+
+def summary_version(round_) -> str:
+    from .results import results_version
+
+    return results_version(_read(round_), shows_names=summary_shows_names(round_))
+
+
+def _results_scope(user):
+    from core import roles
+
+    from .models import ReviewRound
+
+    return ReviewRound.objects.all() if roles.is_staff(user) else ReviewRound.objects.none()
+
+
+registry.register(
+    ROUND_SUMMARY_XLSX,
+    label=_("Review summary of the round (Excel)"),
+    model="reviews.ReviewRound",
+    build=lambda r, _doc: summary_xlsx(_read(r), shows_names=summary_shows_names(r)),
+    filename=lambda r: f"{r.edition.year}-{r.name}-评审汇总表.xlsx",
+    mime_type=registry.XLSX,
+    permission=RESULTS_PERMISSION,
+    scope=_results_scope,
+    version=summary_version,
+)
+registry.register(
+    ROUND_SUMMARY_PDF,
+    label=_("Review summary of the round (PDF)"),
+    model="reviews.ReviewRound",
+    build=lambda r, _doc: summary_pdf(_read(r), shows_names=summary_shows_names(r)),
+    filename=lambda r: f"{r.edition.year}-{r.name}-评审汇总表.pdf",
+    mime_type=registry.PDF,
+    permission=RESULTS_PERMISSION,
+    scope=_results_scope,
+    version=summary_version,
+)
