@@ -79,12 +79,12 @@ def mean_expression(field: str, **extra) -> Avg:
 class ScoreInput(forms.NumberInput):
     """A score input: bounded for the browser (min / max / step), marked for the running total."""
 
-    def __init__(self, item, attrs=None):
+    def __init__(self, item, attrs=None, step=None):
         super().__init__(
             attrs={
                 "min": "0",
                 "max": str(item.max_points),
-                "step": str(ITEM_STEP),
+                "step": str(step or ITEM_STEP),
                 "inputmode": "decimal",
                 "class": "form-control form-control-sm text-end score-input",
                 "data-score-input": "",
@@ -101,9 +101,10 @@ class ScoreInput(forms.NumberInput):
 
 class ScoreField(forms.DecimalField):
     """One rubric item's score: 0 to the item's maximum, at most one decimal place (12.50 is 12.5). Cleans to a
-    Decimal with one decimal place. Every message names the item, so a list of them reads on its own."""
+    Decimal with one decimal place. Every message names the item, so a list of them reads on its own. `step` (e.g.
+    0.5 for the association's experts) also refuses a score that is no multiple of it."""
 
-    def __init__(self, item, **kwargs):
+    def __init__(self, item, step=None, **kwargs):
         name = item.localized("name")
         # Messages with parameters are %-formatted again by ValidationError: a "%" in the name must survive that.
         escaped = name.replace("%", "%%")
@@ -115,7 +116,7 @@ class ScoreField(forms.DecimalField):
             max_value=item.max_points,
             max_digits=None,
             decimal_places=ITEM_DECIMAL_PLACES,
-            widget=ScoreInput(item),
+            widget=ScoreInput(item, step=step),
             error_messages={
                 "required": _("“%(item)s”: give a score.") % {"item": name},
                 "invalid": _("“%(item)s”: enter a number.") % {"item": name},
@@ -126,6 +127,8 @@ class ScoreField(forms.DecimalField):
             **kwargs,
         )
         self.item = item
+        self.step = Decimal(str(step)) if step else None
+        self.step_message = _("“%(item)s”: use steps of %(step)s.") % {"item": name, "step": self.step}
 
     def to_python(self, value):
         number = super().to_python(value)
@@ -137,6 +140,8 @@ class ScoreField(forms.DecimalField):
 
     def clean(self, value):
         number = super().clean(value)
+        if number is not None and self.step and number % self.step:
+            raise ValidationError(self.step_message, code="step")
         return None if number is None else number.quantize(ITEM_STEP) + ZERO  # + 0 turns -0.0 into 0.0
 
 
@@ -188,17 +193,19 @@ class RubricScoresMixin:
         return rows
 
 
-def clean_sheet(items: Iterable, raw: Mapping) -> tuple[dict[str, str], Decimal]:
+def clean_sheet(items: Iterable, raw: Mapping, *, step=None, required: bool = True) -> tuple[dict[str, str], Decimal]:
     """A score sheet checked by the same fields as the form: (scores by item code as text with one decimal
-    place, the total). Refuses with one message per wrong item (`BusinessRuleError`, code "scores")."""
+    place, the total). Refuses with one message per wrong item (`BusinessRuleError`, code "scores"). `step`: scores
+    must be multiples of it; `required=False`: items left empty are left out (a partial sheet saved for later)."""
     scores, problems = {}, []
     for item in items:
         try:
-            number = ScoreField(item).clean(raw.get(item.code))
+            number = ScoreField(item, step=step, required=required).clean(raw.get(item.code))
         except ValidationError as error:
             problems.append(error.messages[0])
             continue
-        scores[item.code] = str(number)
+        if number is not None:
+            scores[item.code] = str(number)
     if problems:
         raise BusinessRuleError(" ".join(problems), code="scores")
     return scores, total(scores)

@@ -7,18 +7,25 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self):
-        from . import workflow
-
-        workflow.register()
-
-        # --- pool ---
-        from accounts import staff_nav
+        from accounts import dashboards, staff_nav
         from core.audit import register_labels
 
-        from . import rules_pool  # noqa: F401  (reviews.manage_pool)
+        from . import (
+            documents,  # noqa: F401  (the document kinds of the round summary)
+            rules_expert,  # noqa: F401  (reviews.manage_declaration, reviews.correct_sheet)
+            rules_pool,  # noqa: F401  (reviews.manage_pool)
+            rules_results,  # noqa: F401  (reviews.view_results)
+            views_expert,
+            workflow,
+        )
         from .enums import AUDIT_ACTIONS
 
+        workflow.register()
         register_labels(AUDIT_ACTIONS)
+        # Experts are deliberately not given an `applications.visibility` rule: that would open the applicant's,
+        # unit's and recommender's pages (which name the group, unit and members) to them. The expert channel has
+        # its own pages and selectors (`selectors_expert`), which show only what a (blind) expert may see.
+        dashboards.register("expert", views_expert.dashboard_panel)
         staff_nav.register(
             label=_("Expert pool"),
             url_name="reviews:pool_home",
@@ -26,7 +33,10 @@ class ReviewsConfig(AppConfig):
             order=85,
             section="pool",
         )
-        # --- end pool ---
-
-        # results
-        from . import documents, rules_results  # noqa: F401  (document kinds of the summary, reviews.view_results)
+        staff_nav.register(
+            label=_("Expert declaration"),
+            url_name="reviews:staff_declaration",
+            permission="reviews.manage_declaration",
+            order=62,
+            section="declaration",
+        )
