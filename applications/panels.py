@@ -82,3 +82,24 @@ def staff_panel(request, _organisation):
         "dashboard_panels": ["applications/_staff_panel.html"],
         "applications_open_editions": editions,
     }
+
+
+# --- Panels higher apps add to an application's overview page -----------------------------------------------------
+#
+# `register_detail(provider)` from a higher app's AppConfig.ready(); provider(request, application) returns
+# `{"application_panels": [template], ...context}` (keys prefixed with the app's name) or None.
+_DETAIL_PROVIDERS: list = []
+
+
+def register_detail(provider) -> None:
+    if provider not in _DETAIL_PROVIDERS:
+        _DETAIL_PROVIDERS.append(provider)
+
+
+def detail_extras(request, application) -> dict:
+    context: dict = {"application_panels": []}
+    for provider in _DETAIL_PROVIDERS:
+        extra = dict(provider(request, application) or {})
+        context["application_panels"] += extra.pop("application_panels", [])
+        context.update(extra)
+    return context

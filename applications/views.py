@@ -25,7 +25,7 @@ from core.views import paginate
 from documents import registry
 from documents import selectors as document_selectors
 
-from . import selectors, services
+from . import panels, selectors, services
 from .documents import APPLICATION_FORM
 from .enums import Action, repeats, status_sets
 from .forms import (
@@ -205,6 +205,7 @@ def application_detail(request, pk):
         "preview": preview_context(application),
         "withdraw_form": WithdrawForm(),
         **_deadline_context(application),
+        **panels.detail_extras(request, application),
     }
     return render(request, "applications/application_detail.html", context)
 

@@ -8,11 +8,15 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from accounts import dashboards, staff_nav
+        from applications import panels as application_panels
         from core.audit import register_labels
 
         from . import (
             documents,  # noqa: F401  (the document kinds of the round summary)
+            formal,
+            panels_formal,
             rules_expert,  # noqa: F401  (reviews.manage_declaration, reviews.correct_sheet)
+            rules_formal,  # noqa: F401  (reviews.formal_review)
             rules_pool,  # noqa: F401  (reviews.manage_pool)
             rules_results,  # noqa: F401  (reviews.view_results)
             views_expert,
@@ -40,3 +44,15 @@ class ReviewsConfig(AppConfig):
             order=62,
             section="declaration",
         )
+        register_labels(formal.AUDIT_LABELS)
+        staff_nav.register(
+            label=_("Formal review"),
+            url_name="reviews:formal_queue",
+            permission="reviews.formal_review",
+            order=40,
+            section="formal_review",
+        )
+        application_panels.register_detail(panels_formal.application_panel)
+        dashboards.register("group", panels_formal.group_panel)
+        dashboards.register("unit", panels_formal.unit_panel)
+        dashboards.register("recommender", panels_formal.recommender_panel)

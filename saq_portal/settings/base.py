@@ -172,6 +172,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Celery beat (docker-compose's `beat` service): deadline reminders, each sent once (notifications.reminders).
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
+    # reviews (formal): a correction not handed back by its deadline becomes 不评.
+    "expire-corrections": {"task": "reviews.expire_corrections", "schedule": 900.0},
 }
 
 if REDIS_URL:

@@ -79,6 +79,8 @@ def build(state: str) -> Application:
         unit = UnitFactory(direct=True, direct_confirmed=True)
         application = submitted_application(edition=edition, unit=unit)
         return ready_to_endorse(application, _unit_contact(application))
+    if state in ("correction", "corrected", "admitted", "deferred"):
+        return _formal(state, edition)
     application = endorsed_application(edition=edition)
     decider = _decider(application)
     if state == "endorsed":
@@ -94,6 +96,33 @@ def build(state: str) -> Application:
         _close_recommendation(edition)
         return Application.objects.get(pk=application.pk)
     return decided(application, decider, recommend=state == "recommended")
+
+
+def _formal(state: str, edition) -> Application:
+    """An application at the association taken through formal review (reviews' services)."""
+    from reviews import formal
+    from tests.factories.awards import open_edition
+    from tests.factories.reviews import recommended_application
+
+    application = recommended_application(edition=edition)
+    staff = staff_user()
+    if state == "admitted":
+        formal.formal_review_decide(actor=staff, application=application, outcome="admit")
+    elif state == "deferred":
+        formal.formal_review_decide(actor=staff, application=application, outcome="defer", reason=FIX)
+        open_edition(programme=edition.programme, year=edition.year + 1)
+    else:
+        formal.formal_review_decide(
+            actor=staff,
+            application=application,
+            outcome="correct",
+            reason=FIX,
+            correction_items=["attachments"],
+            correction_deadline=timezone.now() + datetime.timedelta(days=14),
+        )
+        if state == "corrected":
+            formal.correction_resubmit(actor=application.group.leader, application=application)
+    return Application.objects.get(pk=application.pk)
 
 
 def user_for(role: str, application):
@@ -128,6 +157,7 @@ PAGES = (
     "applications:submit",
     "recommenders:unit_application",
     "recommenders:recommender_application",
+    "reviews:formal_application",
 )
 
 
@@ -144,6 +174,9 @@ def offered(client, application) -> set[str]:
 
 OPINION = "经评审，意见如下。"
 DECIDE = "recommenders:recommender_decide"
+FORMAL = "reviews:formal_decide"
+FIX = "请补充附件。"
+IN_TWO_WEEKS = timezone.localtime(timezone.now() + datetime.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
 POSTS = {
     Action.SUBMIT: ("applications:submit", {"confirm": "on"}),
     Action.WITHDRAW: ("applications:withdraw", {"note": ""}),
@@ -154,8 +187,25 @@ POSTS = {
     Action.RECOMMEND: (DECIDE, {"decision": "recommend", "opinion": OPINION, "confirm": "on"}),
     Action.DECLINE: (DECIDE, {"decision": "decline", "opinion": OPINION, "confirm": "on"}),
     Action.RECONSIDER: ("recommenders:recommender_reconsider", {}),
+    # reviews (formal): staff decide on the formal-review page; the group hands its correction back.
+    "formal_admit": (FORMAL, {"outcome": "admit"}),
+    "formal_return": (
+        FORMAL,
+        {"outcome": "correct", "reason": FIX, "correction_items": "attachments", "correction_deadline": IN_TWO_WEEKS},
+    ),
+    "formal_not_admit": (FORMAL, {"outcome": "not_admit", "reason": FIX}),
+    "formal_defer": (FORMAL, {"outcome": "defer", "reason": FIX}),
+    "formal_reject": (FORMAL, {"outcome": "reject", "reason": FIX}),
+    "resubmit_correction": ("reviews:formal_resubmit", {}),
+    "carry_over": ("reviews:formal_carry_over", {}),
 }
 assert set(POSTS) == set(TRANSITIONS)
+
+
+class _Named(str):
+    @property
+    def value(self):
+        return str(self)
 
 
 def accepted(client, application) -> set[str]:
@@ -163,6 +213,7 @@ def accepted(client, application) -> set[str]:
     result = set()
     for action, (name, data) in POSTS.items():
         target = TRANSITIONS[action][1]
+        action = Action(action) if action in Action.values else _Named(action)
         savepoint = transaction.savepoint()
         try:
             client.post(reverse(name, args=[application.pk]), data)
@@ -174,6 +225,7 @@ def accepted(client, application) -> set[str]:
 
 
 NONE = {role: set() for role in ROLES}
+FORMAL_OUTCOMES = {"formal_admit", "formal_return", "formal_not_admit", "formal_defer", "formal_reject"}
 EXPECTED = {
     "draft": {**NONE, "applicant": {"submit", "withdraw"}},
     "submitted": {**NONE, "applicant": {"withdraw"}, "unit": {"unit_return"}},
@@ -185,7 +237,11 @@ EXPECTED = {
     "endorsed_ranked": {**NONE, "decider": {"recommend", "decline", "recommender_return"}},
     "endorsed_closed": NONE,
     "returned_to_unit": {**NONE, "unit": {"unit_return", "unit_endorse"}},
-    "recommended": {**NONE, "decider": {"decline", "reconsider"}},
+    "recommended": {**NONE, "decider": {"decline", "reconsider"}, "staff": FORMAL_OUTCOMES},
+    "correction": {**NONE, "applicant": {"resubmit_correction"}, "staff": {"formal_not_admit"}},
+    "corrected": {**NONE, "staff": FORMAL_OUTCOMES},
+    "admitted": NONE,
+    "deferred": {**NONE, "staff": {"carry_over"}},
     "declined": {**NONE, "decider": {"recommend", "reconsider"}},
     "withdrawn": NONE,
 }
