@@ -82,7 +82,7 @@ def _solve_and_save(*, round_: ReviewRound, application_ids: set[int] | None) ->
     if application_ids is not None:
         applications = [a for a in applications if a.id in application_ids]
     entries = list(_available_entries(round_))
-    codes = sorted({c.code for c in applications} | {code for e in entries for code in e.categories})
+    codes = sorted({a.category.code for a in applications} | {code for e in entries for code in e.categories})
     category_index = {code: i for i, code in enumerate(codes)}
     category_names = {category_index[a.category.code]: str(a.category) for a in applications}
     app_ids = {a.id for a in applications}

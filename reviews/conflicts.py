@@ -73,11 +73,14 @@ def _automatic_pairs(round_: ReviewRound) -> set[tuple[int, int, str]]:
                 by_recommender.setdefault(entry.employer.recommender_id, []).append(entry.expert_id)
     found: set[tuple[int, int, str]] = set()
     for application in applications:
-        for expert_id in by_employer.get(application.unit_id, ()):
+        same_unit = by_employer.get(application.unit_id, ())
+        for expert_id in same_unit:
             found.add((expert_id, application.id, ConflictSource.SAME_UNIT))
         recommender_id = application.unit.recommender_id
+        # An expert of the applying unit shares its recommender too: the unit is the reason staff are shown.
         for expert_id in by_recommender.get(recommender_id, ()) if recommender_id else ():
-            found.add((expert_id, application.id, ConflictSource.SAME_RECOMMENDER))
+            if expert_id not in same_unit:
+                found.add((expert_id, application.id, ConflictSource.SAME_RECOMMENDER))
     for application_id, unit_id in CoApplicant.objects.filter(
         application_id__in=app_ids, unit__isnull=False
     ).values_list("application_id", "unit_id"):
@@ -179,7 +182,7 @@ def conflict_declare(*, actor, round: ReviewRound, expert, application=None, uni
     if conflict is None:
         try:
             with transaction.atomic():
-                conflict = Conflict.objects.create(**lookup, source=ConflictSource.DECLARED, reason=reason)
+                conflict = Conflict.objects.create(**{"source": ConflictSource.DECLARED, **lookup}, reason=reason)
         except IntegrityError:
             conflict = Conflict.objects.get(**lookup)
             return conflict
