@@ -271,6 +271,24 @@ def rounds_of_edition(edition):
     return ReviewRound.objects.filter(edition=edition).order_by("opens_at", "id")
 
 
+def editions_with_rounds():
+    """Every edition, newest first, with its rounds (for the staff's round index)."""
+    from django.db.models import Prefetch
+
+    from awards.models import Edition
+
+    return (
+        Edition.objects.select_related("programme")
+        .prefetch_related(Prefetch("review_rounds", queryset=ReviewRound.objects.order_by("opens_at", "id")))
+        .order_by("-year", "programme__code")
+    )
+
+
+def rubric_versions(rubric: RoundRubric):
+    """Every version of a round's rubric for one category, newest first."""
+    return RoundRubric.objects.filter(round_id=rubric.round_id, category_id=rubric.category_id).order_by("-version")
+
+
 def round_for_staff(pk: int) -> ReviewRound:
     from django.shortcuts import get_object_or_404
 

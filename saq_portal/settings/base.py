@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -172,6 +173,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Celery beat (docker-compose's `beat` service): deadline reminders, each sent once (notifications.reminders).
 CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
+    # rounds: experts with unsubmitted scores, daily while an open round closes within 3 days (reviews.assign).
+    "review-round-reminders": {"task": "reviews.round_reminders", "schedule": crontab(hour=9, minute=0)},
 }
 
 if REDIS_URL:
