@@ -132,15 +132,21 @@ def _automatic_pairs(round_: ReviewRound) -> set[tuple[int, int, str]]:
 def conflicts_refresh(*, round: ReviewRound) -> int:
     """Find the round's automatic conflicts and store them as Conflict rows; return how many are new.
 
-    Idempotent: found rows are kept, missing ones added, automatic rows no longer found (an employer changed)
-    removed; declared conflicts are never touched. A live assignment of a newly conflicted pair becomes RECUSED
-    (the next assignment run refills the application)."""
+    Idempotent: found rows are kept, missing ones added, automatic rows of pool experts and admitted applications
+    no longer found (an employer changed) removed; declared conflicts are never touched. A live assignment of a
+    newly conflicted pair becomes RECUSED (the next assignment run refills the application)."""
     found = _automatic_pairs(round)
     existing = {
         (c.expert_id, c.application_id, c.source): c.pk
         for c in Conflict.objects.filter(round=round, source__in=AUTOMATIC_SOURCES, application__isnull=False)
     }
-    stale = [pk for key, pk in existing.items() if key not in found]
+    # Only pairs this run looked at can go stale: an application that left review (or an expert who left the pool)
+    # keeps its conflicts, so it stays hidden from that expert.
+    checked_apps = set(round_applications(round).values_list("id", flat=True))
+    checked_experts = set(round_pool(round).values_list("expert_id", flat=True))
+    stale = [
+        pk for key, pk in existing.items() if key not in found and key[0] in checked_experts and key[1] in checked_apps
+    ]
     if stale:
         Conflict.objects.filter(pk__in=stale).delete()
     new = [key for key in found if key not in existing]
