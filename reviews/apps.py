@@ -19,6 +19,7 @@ class ReviewsConfig(AppConfig):
             rules_formal,  # noqa: F401  (reviews.formal_review)
             rules_pool,  # noqa: F401  (reviews.manage_pool)
             rules_results,  # noqa: F401  (reviews.view_results)
+            rules_rounds,  # noqa: F401  (reviews.manage_rounds)
             views_expert,
             workflow,
         )
@@ -56,3 +57,10 @@ class ReviewsConfig(AppConfig):
         dashboards.register("group", panels_formal.group_panel)
         dashboards.register("unit", panels_formal.unit_panel)
         dashboards.register("recommender", panels_formal.recommender_panel)
+        staff_nav.register(
+            label=_("Review rounds"),
+            url_name="reviews:round_index",
+            permission="reviews.manage_rounds",
+            order=45,
+            section="review_rounds",
+        )

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -174,6 +175,8 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
     # reviews (formal): a correction not handed back by its deadline becomes 不评.
     "expire-corrections": {"task": "reviews.expire_corrections", "schedule": 900.0},
+    # rounds: experts with unsubmitted scores, daily while an open round closes within 3 days (reviews.assign).
+    "review-round-reminders": {"task": "reviews.round_reminders", "schedule": crontab(hour=9, minute=0)},
 }
 
 if REDIS_URL:

@@ -154,3 +154,21 @@ def scored(assignment: Assignment, total, *, state: str = "submitted"):
         state=state,
         submitted_at=timezone.now() if state == "submitted" else None,
     )
+
+
+# --- rounds ---------------------------------------------------------------------------------------------------------
+
+
+def quick_admitted(edition: Edition, *, category: str = "problem_solving", unit=None, group=None) -> Application:
+    """An admitted application of `edition` without the paperwork of the whole chain (for tests that need many):
+    an incomplete draft whose status is set to `admitted` directly, numbered. Use `admitted_application` when the
+    way there matters."""
+    from reviews.enums import ReviewStatus
+
+    from .applications import draft_application
+
+    application = draft_application(edition=edition, category=category, unit=unit, group=group, complete=False)
+    Application.objects.filter(pk=application.pk).update(
+        status=ReviewStatus.ADMITTED, number=f"T{edition.year}-{application.pk:05d}"
+    )
+    return Application.objects.get(pk=application.pk)
