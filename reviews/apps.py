@@ -42,7 +42,7 @@ class ReviewsConfig(AppConfig):
             label=_("Expert declaration"),
             url_name="reviews:staff_declaration",
             permission="reviews.manage_declaration",
-            order=62,
+            order=86,
             section="declaration",
         )
         register_labels(formal.AUDIT_LABELS)

@@ -40,11 +40,14 @@ def test_staff_menu_lists_the_registered_entries_in_order_with_the_section_activ
         ("Overview", reverse("accounts:staff_dashboard"), False),
         ("Programmes and editions", reverse("awards:programme_list"), False),
         ("Applications", reverse("applications:staff_list"), False),
+        ("Formal review", reverse("reviews:formal_queue"), False),
+        ("Review rounds", reverse("reviews:round_index"), False),
         ("Units", reverse("accounts:staff_units"), True),
         ("QC groups", reverse("accounts:staff_groups"), False),
         ("Recommending organisations", reverse("accounts:staff_recommenders"), False),
         ("Experts", reverse("accounts:staff_experts"), False),
-        ("Expert pool", reverse("reviews:pool_home"), False),  # pool
+        ("Expert pool", reverse("reviews:pool_home"), False),
+        ("Expert declaration", reverse("reviews:staff_declaration"), False),
         ("Users and roles", reverse("accounts:staff_users"), False),
         ("Audit log", reverse("accounts:staff_audit"), False),
     ]
