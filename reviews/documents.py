@@ -11,25 +11,12 @@ formula-injection escape (`documents.excel.escape_cell`). The document's version
 and of the names/codes choice, so changing either makes the next request rebuild.
 """
 
-import io
 from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 from documents import registry
-from documents.excel import (
-    HEADER_ALIGNMENT,
-    TITLE_FONT,
-    _header_cell,
-    _setup_sheet,
-    _styled,
-    escape_cell,
-    is_formula_like,
-)
+from documents.excel import build_table_workbook
 from documents.pdf import render_pdf
 
 # --- results ------------------------------------------------------------------------------------------------------
@@ -91,36 +78,18 @@ def _widths(results) -> list[float]:
     return [*widths, 12]
 
 
-def _needs_escape(text: str) -> bool:
-    """Whether openpyxl would store `text` as anything but the same plain string: a formula ("=…"), an error
-    ("#N/A"), or text with characters XML cannot carry or a CR. Only those go through `escape_cell` (a styled
-    cell each); every other text is appended as a value, which openpyxl stores as the very same string cell."""
-    return (
-        is_formula_like(text) or text in ERROR_CODES or "\r" in text or ILLEGAL_CHARACTERS_RE.search(text) is not None
-    )
-
-
-def _value(ws, value):
-    if isinstance(value, str) and _needs_escape(value):
-        return escape_cell(WriteOnlyCell(ws), value)
-    return value
-
-
 def summary_xlsx(results, *, shows_names: bool) -> bytes:
-    """The summary workbook, streamed (openpyxl write-only): title and header rows styled, body rows as values;
-    text that a spreadsheet would evaluate goes through the formula-injection escape (`_needs_escape`)."""
-    headers = summary_headers(results)
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet("评审汇总表")
-    _setup_sheet(ws, _widths(results), len(headers))
-    ws.append([_styled(WriteOnlyCell(ws), summary_title(results.round), font=TITLE_FONT, alignment=HEADER_ALIGNMENT)])
-    ws.append([_header_cell(WriteOnlyCell(ws), h) for h in headers])
-    for cells in summary_cells(results, shows_names):
-        ws.append([_value(ws, v) for v in cells])
-    ws.merged_cells.add(f"A1:{get_column_letter(len(headers))}1")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The summary workbook, streamed (write-only, plain body values; text a spreadsheet would evaluate is
+    escaped)."""
+    return build_table_workbook(
+        title=summary_title(results.round),
+        headers=summary_headers(results),
+        rows=summary_cells(results, shows_names),
+        column_widths=_widths(results),
+        sheet_title="评审汇总表",
+        write_only=True,
+        plain_body=True,
+    )
 
 
 def summary_pdf(results, *, shows_names: bool) -> bytes:
