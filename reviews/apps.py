@@ -15,11 +15,7 @@ class ReviewsConfig(AppConfig):
             documents,  # noqa: F401  (the document kinds of the round summary)
             formal,
             panels_formal,
-            rules_expert,  # noqa: F401  (reviews.manage_declaration, reviews.correct_sheet)
-            rules_formal,  # noqa: F401  (reviews.formal_review)
-            rules_pool,  # noqa: F401  (reviews.manage_pool)
-            rules_results,  # noqa: F401  (reviews.view_results)
-            rules_rounds,  # noqa: F401  (reviews.manage_rounds)
+            rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
             workflow,
         )

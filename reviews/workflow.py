@@ -8,10 +8,10 @@ every derived set follows.
 import rules
 from django.utils import timezone
 
+from accounts.rules import is_staff_member
 from applications.enums import Level, Status
 from applications.rules import is_applicant
 from applications.workflow import AddedAction, AddedStatus, extend
-from core import roles
 
 from .enums import ReviewAction, ReviewStatus
 
@@ -28,11 +28,6 @@ FORMAL_DECIDED = frozenset(
         ReviewStatus.REJECTED,
     }
 )
-
-
-@rules.predicate
-def is_staff(user, application=None):
-    return roles.is_staff(user)
 
 
 @rules.predicate
@@ -58,14 +53,14 @@ ACTIONS = [
         ReviewAction.FORMAL_ADMIT.label,
         FORMAL_REVIEW_QUEUE,
         ReviewStatus.ADMITTED,
-        actor=is_staff,
+        actor=is_staff_member,
     ),
     AddedAction(
         ReviewAction.FORMAL_RETURN,
         ReviewAction.FORMAL_RETURN.label,
         FORMAL_REVIEW_QUEUE,
         ReviewStatus.CORRECTION,
-        actor=is_staff,
+        actor=is_staff_member,
     ),
     # 不评 also when a correction was not handed back in time (the expiry job, or staff).
     AddedAction(
@@ -73,21 +68,21 @@ ACTIONS = [
         ReviewAction.FORMAL_NOT_ADMIT.label,
         FORMAL_REVIEW_QUEUE | {ReviewStatus.CORRECTION},
         ReviewStatus.NOT_ADMITTED,
-        actor=is_staff,
+        actor=is_staff_member,
     ),
     AddedAction(
         ReviewAction.FORMAL_DEFER,
         ReviewAction.FORMAL_DEFER.label,
         FORMAL_REVIEW_QUEUE,
         ReviewStatus.DEFERRED,
-        actor=is_staff,
+        actor=is_staff_member,
     ),
     AddedAction(
         ReviewAction.FORMAL_REJECT,
         ReviewAction.FORMAL_REJECT.label,
         FORMAL_REVIEW_QUEUE,
         ReviewStatus.REJECTED,
-        actor=is_staff,
+        actor=is_staff_member,
     ),
     AddedAction(
         ReviewAction.RESUBMIT_CORRECTION,
@@ -103,7 +98,7 @@ ACTIONS = [
         ReviewAction.CARRY_OVER.label,
         {ReviewStatus.DEFERRED},
         Status.RECOMMENDED,
-        actor=is_staff,
+        actor=is_staff_member,
     ),
 ]
 
