@@ -105,3 +105,8 @@ def signatures_of_programme(programme: Programme):
         .select_related("round", "text", "expert__user")
         .order_by("-round__opens_at", "round_id", "signed_at")
     )
+
+
+def programmes_for_declarations():
+    """The programmes whose declaration staff edit, in code order."""
+    return list(Programme.objects.order_by("code"))

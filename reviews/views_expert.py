@@ -400,9 +400,7 @@ def expert_file(request, pk, attachment_pk):
 def staff_declaration(request):
     if not request.user.has_perm("reviews.manage_declaration"):
         raise PermissionDenied
-    from awards.models import Programme
-
-    programmes = list(Programme.objects.order_by("code"))
+    programmes = declarations.programmes_for_declarations()
     programme = next((p for p in programmes if str(p.pk) == request.GET.get("programme")), None) or (
         programmes[0] if programmes else None
     )

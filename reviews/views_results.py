@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,6 +13,7 @@ from . import services_results
 from .documents import ROUND_SUMMARY_PDF, ROUND_SUMMARY_XLSX, summary_shows_names
 from .models import ReviewRound
 from .results import round_results
+from .rounds import round_for_staff
 
 SHOW_NAMES, SHOW_CODES = "names", "codes"
 
@@ -20,7 +21,7 @@ SHOW_NAMES, SHOW_CODES = "names", "codes"
 def _round_for(request, pk) -> ReviewRound:
     if not request.user.has_perm("reviews.view_results"):
         raise PermissionDenied
-    round_ = get_object_or_404(ReviewRound.objects.select_related("edition"), pk=pk)
+    round_ = round_for_staff(pk)
     if not request.user.has_perm("reviews.view_results", round_):
         raise PermissionDenied
     return round_
