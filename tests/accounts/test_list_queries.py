@@ -63,9 +63,10 @@ BUDGETS = {
     "staff_users": 9,  # + one prefetch per membership organisation kind (memberships, recommender, unit, group)
     "staff_audit": 5,
     # The dashboards include the panels other apps register (accounts.dashboards): accounts' own part costs 6, 6 and
-    # 11 queries; the rest is the panels' (recommendation, applications and endorsement, staff overview).
-    "recommender_dashboard": 7,
-    "unit_dashboard": 10,
+    # 11 queries; the rest is the panels' (recommendation, applications and endorsement, staff overview, and one for
+    # the formal-review outcomes reviews registers on the unit and recommender dashboards).
+    "recommender_dashboard": 8,
+    "unit_dashboard": 11,
     "staff_dashboard": 14,
     "waiting": 3,
 }
