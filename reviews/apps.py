@@ -18,10 +18,15 @@ class ReviewsConfig(AppConfig):
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
             workflow,
+            workflow_levels,
         )
         from .enums import AUDIT_ACTIONS
 
         workflow.register()
+        workflow_levels.register()
+        from . import documents_levels, levels  # noqa: F401  (the combined results document kinds)
+
+        register_labels(levels.AUDIT_ACTIONS)
         register_labels(AUDIT_ACTIONS)
         # Experts are deliberately not given an `applications.visibility` rule: that would open the applicant's,
         # unit's and recommender's pages (which name the group, unit and members) to them. The expert channel has
@@ -59,4 +64,11 @@ class ReviewsConfig(AppConfig):
             permission="reviews.manage_rounds",
             order=45,
             section="review_rounds",
+        )
+        staff_nav.register(
+            label=_("Award levels"),
+            url_name="reviews:levels_index",
+            permission="reviews.manage_levels",
+            order=47,
+            section="levels",
         )

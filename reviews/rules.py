@@ -14,3 +14,15 @@ rules.add_perm("reviews.manage_declaration", is_staff_member)
 rules.add_perm("reviews.correct_sheet", is_staff_member)
 # Results show the unit's and the recommender's scores beside the experts': never experts, units or recommenders.
 rules.add_perm("reviews.view_results", is_staff_member)
+
+# 评定: the combined ranking, staff's staged levels and the release are staff's; the committee vote is cast by the
+# scheme's committee members (staff users), one each.
+
+
+@rules.predicate
+def is_committee_member(user, scheme):
+    return scheme is not None and scheme.committee.filter(pk=user.pk).exists()
+
+
+rules.add_perm("reviews.manage_levels", is_staff_member)
+rules.add_perm("reviews.vote_levels", is_staff_member & is_committee_member)
