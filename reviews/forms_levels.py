@@ -81,7 +81,12 @@ class AwardLevelForm(StyledFormMixin, forms.Form):
         label=_("Minimum weighted total"), max_digits=6, decimal_places=2, min_value=0, required=False
     )
     max_share = forms.DecimalField(
-        label=_("At most % of the category"), max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+        label=_("At most this percentage of the category"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        required=False,
     )
     max_count = forms.IntegerField(label=_("At most this many per category"), min_value=0, required=False)
 

@@ -67,7 +67,7 @@ class SchemeRound(models.Model):
     scheme = models.ForeignKey(LevelScheme, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("scheme"))
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="+", verbose_name=_("round"))
     weight = models.PositiveSmallIntegerField(
-        _("weight (%)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("weight in percent"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
 
     class Meta:
@@ -97,7 +97,7 @@ class AwardLevel(Localized):
         validators=[MinValueValidator(0)],
     )
     max_share = models.DecimalField(
-        _("at most this share of the category (%)"),
+        _("at most this percentage of the category"),
         max_digits=5,
         decimal_places=2,
         null=True,
