@@ -14,6 +14,7 @@ class ReviewsConfig(AppConfig):
         from . import (
             documents,  # noqa: F401  (the document kinds of the round summary)
             formal,
+            notices,
             panels_formal,
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
@@ -22,6 +23,7 @@ class ReviewsConfig(AppConfig):
         from .enums import AUDIT_ACTIONS
 
         workflow.register()
+        notices.register_notices()
         register_labels(AUDIT_ACTIONS)
         # Experts are deliberately not given an `applications.visibility` rule: that would open the applicant's,
         # unit's and recommender's pages (which name the group, unit and members) to them. The expert channel has
