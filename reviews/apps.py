@@ -10,8 +10,10 @@ class ReviewsConfig(AppConfig):
         from accounts import dashboards, staff_nav
         from applications import panels as application_panels
         from core.audit import register_labels
+        from core.seeding import register
 
         from . import (
+            demo,
             documents,  # noqa: F401  (the document kinds of the round summary)
             formal,
             notices,
@@ -23,6 +25,7 @@ class ReviewsConfig(AppConfig):
         from .enums import AUDIT_ACTIONS
 
         workflow.register()
+        register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
         notices.register_notices()
         register_labels(AUDIT_ACTIONS)
         # Experts are deliberately not given an `applications.visibility` rule: that would open the applicant's,
