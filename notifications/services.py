@@ -21,7 +21,7 @@ from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
 
 from . import links, selectors
-from .defaults import Wording
+from .defaults import Wording, added_notice, is_notified
 from .enums import Language, Party
 from .models import LanguagePreference, MailTemplate, PortalMessage
 from .placeholders import fill, one_line, unknown_placeholders
@@ -42,7 +42,7 @@ DEADLINE_PHASE = {
 
 def on_application_transition(sender, *, application: Application, action: str, **kwargs) -> None:
     """Receiver of `applications.signals.transition_committed`: the move has committed, write its notices now."""
-    if action not in Action.values:
+    if not is_notified(action):
         return
     _notify_safely(application_pk=application.pk, action=action)
 
@@ -126,7 +126,7 @@ def values_for(application: Application, event: ApplicationEvent, person: Recipi
     with override(language):
         status = str(status_label(event.to_status))
     recommender = application.unit.recommender
-    return {
+    values = {
         "application_number": application.number or "—",
         "title": application.title,
         "edition": application.edition.title,
@@ -140,6 +140,11 @@ def values_for(application: Application, event: ApplicationEvent, person: Recipi
         "deadline": _deadline(application, holder_of(event.to_status)),
         "recipient": person.user.full_name or person.user.email,
     }
+    notice = added_notice(event.action)
+    if notice is not None and notice.values is not None:
+        with override(language):
+            values.update({name: str(value) for name, value in notice.values(application, event).items()})
+    return values
 
 
 def render(wording: Wording, language: str, values: dict) -> tuple[str, str]:

@@ -10,10 +10,13 @@ class ReviewsConfig(AppConfig):
         from accounts import dashboards, staff_nav
         from applications import panels as application_panels
         from core.audit import register_labels
+        from core.seeding import register
 
         from . import (
+            demo,
             documents,  # noqa: F401  (the document kinds of the round summary)
             formal,
+            notices,
             panels_formal,
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
@@ -27,6 +30,8 @@ class ReviewsConfig(AppConfig):
         from . import documents_levels, levels  # noqa: F401  (the combined results document kinds)
 
         register_labels(levels.AUDIT_ACTIONS)
+        register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
+        notices.register_notices()
         register_labels(AUDIT_ACTIONS)
         # Experts are deliberately not given an `applications.visibility` rule: that would open the applicant's,
         # unit's and recommender's pages (which name the group, unit and members) to them. The expert channel has

@@ -17,6 +17,7 @@ from core.exceptions import BusinessRuleError
 
 from .enums import Aggregation, RoundState
 from .models import Assignment, ReviewRound, RoundRubric, ScoreSheet
+from .results import round_results_snapshot
 
 ROUND_FIELDS = (
     "name",
@@ -259,9 +260,14 @@ def round_open_discussion(*, actor, round: ReviewRound) -> ReviewRound:
 
 @transaction.atomic
 def round_close(*, actor, round: ReviewRound) -> ReviewRound:
-    """Close the round: score sheets become read-only (a staff correction then needs a reason). Locks the round;
-    audited `round.closed`; idempotent."""
-    return _move(actor=actor, round_=round, move="close")
+    """Close the round: score sheets become read-only (a staff correction then needs a reason) and the results at
+    closing are stored as `RoundResult` rows, in the same transaction. Locks the round; audited `round.closed`;
+    idempotent (a second close keeps the first snapshot)."""
+    was_closed = _locked(round).state == RoundState.CLOSED
+    closed = _move(actor=actor, round_=round, move="close")
+    if not was_closed:
+        round_results_snapshot(round=closed)
+    return closed
 
 
 # --- Selectors -------------------------------------------------------------------------------------------------

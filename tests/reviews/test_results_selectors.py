@@ -154,3 +154,21 @@ def test_snapshot_writes_one_result_per_application_and_replaces_an_earlier_one(
         1,
         [FLAG_OUTLIER],
     )
+
+
+def test_closing_a_round_stores_its_results_once(edition, experts):
+    from reviews.rounds import round_close
+    from tests.factories import staff_user
+
+    round_ = review_round(edition, aggregation=Aggregation.MEAN)
+    application = _scored_application(round_, experts[:2], [80, 90])
+    assert not RoundResult.objects.filter(round=round_).exists()
+
+    round_close(actor=staff_user(), round=round_)
+    result = RoundResult.objects.get(round=round_)
+    assert (result.application_id, result.score, result.sheet_count, result.rank) == (application.pk, D("85.00"), 2, 1)
+
+    # A second close (another tab) keeps the figures taken at closing.
+    RoundResult.objects.filter(pk=result.pk).update(score=D("1.00"))
+    round_close(actor=staff_user(), round=round_)
+    assert RoundResult.objects.get(round=round_).score == D("1.00")
