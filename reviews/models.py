@@ -402,3 +402,7 @@ class RoundResult(models.Model):
 
     def __str__(self):
         return f"{self.round} · {self.application_id} · {self.score}"
+
+
+from .models_onsite import *  # noqa: E402,F401,F403
+from .models_panel import *  # noqa: E402,F401,F403

@@ -10,4 +10,6 @@ urlpatterns = [
     path("rounds/", include("reviews.urls_rounds")),
     path("expert/", include("reviews.urls_expert")),
     path("results/", include("reviews.urls_results")),
+    path("onsite/", include("reviews.urls_onsite")),
+    path("panels/", include("reviews.urls_panel")),
 ]
