@@ -185,7 +185,7 @@ def panel_conclusion_record(
     result needs a reason; it stays within 0 and the rubric's total. Only the panel's leader (not for an
     application they are conflicted with) and staff, and only once every live assignment of the panel is
     submitted. Locks the panel; audited `panel_conclusion.recorded` with the scores before and after."""
-    panel = Panel.objects.select_for_update().select_related("round", "leader").get(pk=panel.pk)
+    panel = Panel.objects.select_for_update(of=("self",)).select_related("round", "leader").get(pk=panel.pk)
     is_staff = roles.is_staff(actor)
     if not is_staff and (panel.leader is None or panel.leader.user_id != getattr(actor, "pk", None)):
         raise BusinessRuleError(_("Only the panel's leader records its conclusions."), code="not_leader")
