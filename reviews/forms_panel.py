@@ -16,7 +16,10 @@ class LeaderForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["leader"].choices = [("", _("No leader")), *((e.pk, e.user.full_name or e.user.email) for e in members)]
+        self.fields["leader"].choices = [
+            ("", _("No leader")),
+            *((e.pk, e.user.full_name or e.user.email) for e in members),
+        ]
         self.style_widgets()
 
 

@@ -404,5 +404,5 @@ class RoundResult(models.Model):
         return f"{self.round} · {self.application_id} · {self.score}"
 
 
-from .models_onsite import *  # noqa: E402,F401,F403
-from .models_panel import *  # noqa: E402,F401,F403
+from .models_onsite import *  # noqa: E402, F403
+from .models_panel import *  # noqa: E402, F403

@@ -110,9 +110,9 @@ def _visit_code(round_: ReviewRound, application) -> str:
 
 def _offer(round_: ReviewRound, application, experts) -> list[int]:
     live = set(
-        Assignment.objects.filter(
-            round=round_, application=application, state__in=LIVE_ASSIGNMENT_STATES
-        ).values_list("expert_id", flat=True)
+        Assignment.objects.filter(round=round_, application=application, state__in=LIVE_ASSIGNMENT_STATES).values_list(
+            "expert_id", flat=True
+        )
     )
     code = _visit_code(round_, application)
     new = [
@@ -132,8 +132,9 @@ def _offer(round_: ReviewRound, application, experts) -> list[int]:
 
 
 @transaction.atomic
-def site_visit_schedule(*, actor, round: ReviewRound, application, starts_at, address: str = "", notes: str = "",
-                        experts) -> SiteVisit:
+def site_visit_schedule(
+    *, actor, round: ReviewRound, application, starts_at, address: str = "", notes: str = "", experts
+) -> SiteVisit:
     """Schedule a visit to an admitted application of an on-site round and offer its panel an assignment each
     (source `visit`; they accept and score in the expert channel). The address defaults to the unit's. Locks the
     round; refreshes the round's automatic conflicts first, and refuses a conflicted, forbidden or out-of-pool
@@ -185,9 +186,7 @@ def site_visit_change(*, actor, visit: SiteVisit, starts_at, address: str, notes
         .exclude(expert_id__in=keep)
     )
     if ScoreSheet.objects.filter(assignment__in=leaving, state=SheetState.SUBMITTED).exists():
-        raise BusinessRuleError(
-            _("A member who has submitted scores cannot leave the panel."), code="submitted_member"
-        )
+        raise BusinessRuleError(_("A member who has submitted scores cannot leave the panel."), code="submitted_member")
     for assignment in leaving:
         assignment.state = AssignmentState.REMOVED
         assignment.reason = _("Left the visit's panel.")
@@ -276,9 +275,7 @@ def visits_for_expert(user) -> list[SiteVisit]:
     `my_assignment`."""
     mine = visible_assignments(user)
     visits = _with_panel(
-        SiteVisit.objects.filter(
-            Exists(mine.filter(round=OuterRef("round"), application=OuterRef("application")))
-        )
+        SiteVisit.objects.filter(Exists(mine.filter(round=OuterRef("round"), application=OuterRef("application"))))
         .select_related("round", "application__unit", "application__category")
         .prefetch_related(_panel_prefetch())
         .order_by("starts_at", "pk")
@@ -332,6 +329,8 @@ def visit_candidates(round_: ReviewRound):
 def pool_experts(round_: ReviewRound):
     from accounts.models import Expert
 
-    return Expert.objects.filter(pk__in=round_pool(round_).values("expert")).select_related("user").order_by(
-        "user__full_name", "pk"
+    return (
+        Expert.objects.filter(pk__in=round_pool(round_).values("expert"))
+        .select_related("user")
+        .order_by("user__full_name", "pk")
     )

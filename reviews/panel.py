@@ -211,9 +211,7 @@ def panel_conclusion_record(
     rubric = RoundRubric.objects.filter(round=panel.round, category_id=panel.category_id, is_current=True).first()
     top = rubric.total_points if rubric else None
     if agreed is not None and (agreed < 0 or (top is not None and agreed > top)):
-        raise BusinessRuleError(
-            _("The agreed score must be between 0 and %(max)s.") % {"max": top}, code="score_range"
-        )
+        raise BusinessRuleError(_("The agreed score must be between 0 and %(max)s.") % {"max": top}, code="score_range")
     reason = (reason or "").strip()
     if agreed != round_score and not reason:
         raise BusinessRuleError(

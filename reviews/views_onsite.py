@@ -42,7 +42,9 @@ def onsite_round_create(request, edition_pk):
         except BusinessRuleError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("On-site round “%(round)s” created with the on-site rubric.") % {"round": round_})
+            messages.success(
+                request, _("On-site round “%(round)s” created with the on-site rubric.") % {"round": round_}
+            )
             return redirect("reviews:visit_list", pk=round_.pk)
     return render(
         request,
@@ -167,4 +169,3 @@ def dashboard_panel(request, expert) -> dict:
     if not visits and not led:
         return {}
     return {"dashboard_panels": ["reviews/onsite/expert_dashboard_panel.html"], "my_visits": visits, "led_panels": led}
-

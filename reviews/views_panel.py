@@ -28,7 +28,9 @@ def round_panels(request, pk):
     for row in rows:
         leader = row["panel"].leader_id if row["panel"] else None
         row["form"] = LeaderForm(
-            initial={"category": row["category"].pk, "leader": leader}, members=row["members"], prefix=row["category"].pk
+            initial={"category": row["category"].pk, "leader": leader},
+            members=row["members"],
+            prefix=row["category"].pk,
         )
     return render(
         request, "reviews/panel/round_panels.html", {"round": round_, "rows": rows, "staff_section": "review_rounds"}
@@ -94,7 +96,9 @@ def panel_conclude(request, pk, application_pk):
     form = ConclusionForm(request.POST, prefix=f"app{application_pk}")
     if form.is_valid():
         try:
-            panels.panel_conclusion_record(actor=request.user, panel=panel, application=row.application, **form.cleaned_data)
+            panels.panel_conclusion_record(
+                actor=request.user, panel=panel, application=row.application, **form.cleaned_data
+            )
         except BusinessRuleError as error:
             messages.error(request, error.message)
         else:

@@ -1,8 +1,8 @@
 """On-site rounds, visits, photos, panels and submitted sheets for the on-site and panel tests.
 
-    round_ = onsite_round(edition)                     # open now, every category with the on-site rubric
-    visit = site_visit(round_, application, [expert])  # its panel's assignments accepted
-    sheet = submitted(assignment, Decimal("0.8"))      # every item at 80 % of its maximum, with findings
+round_ = onsite_round(edition)                     # open now, every category with the on-site rubric
+visit = site_visit(round_, application, [expert])  # its panel's assignments accepted
+sheet = submitted(assignment, Decimal("0.8"))      # every item at 80 % of its maximum, with findings
 """
 
 import datetime
@@ -21,7 +21,7 @@ from .reviews import review_round
 
 
 def onsite_round(edition, **fields):
-    round_ = review_round(edition, kind=RoundKind.ONSITE, name=f"{edition.year} 现场评审", **fields)
+    round_ = review_round(edition, kind=RoundKind.ONSITE, **{"name": f"{edition.year} 现场评审", **fields})
     for category in edition.categories.all():
         RoundRubric.objects.update_or_create(
             round=round_, category=category, version=1, defaults={"items": onsite_rubric_items(), "is_current": True}
@@ -30,7 +30,11 @@ def onsite_round(edition, **fields):
 
 
 def site_visit(round_, application, experts, *, state=AssignmentState.ACCEPTED, **fields) -> SiteVisit:
-    values = {"starts_at": timezone.now() + datetime.timedelta(days=3), "address": "上海市浦东新区张江路 88 号", **fields}
+    values = {
+        "starts_at": timezone.now() + datetime.timedelta(days=3),
+        "address": "上海市浦东新区张江路 88 号",
+        **fields,
+    }
     visit = SiteVisit.objects.create(round=round_, application=application, **values)
     code = f"R{round_.pk}-{application.pk:04d}"
     for expert in experts:

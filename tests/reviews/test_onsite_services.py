@@ -38,7 +38,11 @@ def test_onsite_round_has_the_onsite_rubric_for_every_category():
     edition = qc_edition()
     now = timezone.now()
     round_ = onsite.onsite_round_create(
-        actor=staff_user(), edition=edition, name="2026 现场评审", opens_at=now, closes_at=now + datetime.timedelta(days=9)
+        actor=staff_user(),
+        edition=edition,
+        name="2026 现场评审",
+        opens_at=now,
+        closes_at=now + datetime.timedelta(days=9),
     )
 
     round_.refresh_from_db()
@@ -58,7 +62,11 @@ def test_onsite_round_has_the_onsite_rubric_for_every_category():
 
 def test_schedule_offers_the_panel_with_the_units_address(world):
     visit = onsite.site_visit_schedule(
-        actor=world["staff"], round=world["round"], application=world["application"], starts_at=WHEN, experts=world["experts"][:2]
+        actor=world["staff"],
+        round=world["round"],
+        application=world["application"],
+        starts_at=WHEN,
+        experts=world["experts"][:2],
     )
 
     assert visit.address == world["application"].unit.address
@@ -76,7 +84,10 @@ def test_schedule_refuses_an_expert_of_the_applying_unit(world):
 
     with pytest.raises(BusinessRuleError) as error:
         onsite.site_visit_schedule(
-            actor=world["staff"], round=world["round"], application=world["application"], starts_at=WHEN,
+            actor=world["staff"],
+            round=world["round"],
+            application=world["application"],
+            starts_at=WHEN,
             experts=[world["experts"][0], colleague],
         )
 
@@ -90,14 +101,20 @@ def test_schedule_refuses_outside_the_pool_and_in_a_document_round(world):
 
     with pytest.raises(BusinessRuleError) as error:
         onsite.site_visit_schedule(
-            actor=world["staff"], round=world["round"], application=world["application"], starts_at=WHEN,
+            actor=world["staff"],
+            round=world["round"],
+            application=world["application"],
+            starts_at=WHEN,
             experts=[ExpertFactory()],
         )
     assert error.value.code == "pool"
     document = review_round(world["edition"])
     with pytest.raises(BusinessRuleError) as error:
         onsite.site_visit_schedule(
-            actor=world["staff"], round=document, application=world["application"], starts_at=WHEN,
+            actor=world["staff"],
+            round=document,
+            application=world["application"],
+            starts_at=WHEN,
             experts=world["experts"][:1],
         )
     assert error.value.code == "not_onsite"
@@ -106,7 +123,9 @@ def test_schedule_refuses_outside_the_pool_and_in_a_document_round(world):
 def test_panel_scores_with_findings_and_results_come_from_the_round(world):
     visit = site_visit(world["round"], world["application"], world["experts"][:3])
     items = scoring.rubric_items(RoundRubric.objects.filter(round=world["round"]).first())
-    for assignment, share in zip(visit.application.review_assignments.order_by("pk"), ("0.9", "0.8", "0.7"), strict=True):
+    for assignment, share in zip(
+        visit.application.review_assignments.order_by("pk"), ("0.9", "0.8", "0.7"), strict=True
+    ):
         scoring.sheet_save(
             actor=assignment.expert.user,
             assignment=assignment,
@@ -142,7 +161,11 @@ def test_change_moves_the_visit_and_swaps_a_member(world):
     later = WHEN + datetime.timedelta(days=1)
 
     onsite.site_visit_change(
-        actor=world["staff"], visit=visit, starts_at=later, address="嘉定区", experts=[world["experts"][0], world["experts"][2]]
+        actor=world["staff"],
+        visit=visit,
+        starts_at=later,
+        address="嘉定区",
+        experts=[world["experts"][0], world["experts"][2]],
     )
 
     visit.refresh_from_db()
@@ -175,7 +198,9 @@ def test_photo_from_a_panel_member_is_stored_with_a_thumbnail(world):
     visit = site_visit(world["round"], world["application"], world["experts"][:1])
     upload = SimpleUploadedFile("IMG_0001.png", png_bytes((2000, 1000)), content_type="image/png")
 
-    photo = onsite.visit_photo_add(actor=world["experts"][0].user, visit=visit, uploaded_file=upload, caption="活动记录")
+    photo = onsite.visit_photo_add(
+        actor=world["experts"][0].user, visit=visit, uploaded_file=upload, caption="活动记录"
+    )
 
     assert photo.content_type == "image/png"
     with photo.thumbnail.open("rb") as handle, Image.open(handle) as thumb:

@@ -26,8 +26,14 @@ def world():
     application = quick_admitted(edition)
     member, other = (pool_expert(edition.programme, full_name=n) for n in ("王慧敏", "刘振华"))
     visit = site_visit(round_, application, [member], address="闵行区剑川路 100 号")
-    return {"edition": edition, "round": round_, "application": application, "member": member, "other": other,
-            "visit": visit}
+    return {
+        "edition": edition,
+        "round": round_,
+        "application": application,
+        "member": member,
+        "other": other,
+        "visit": visit,
+    }
 
 
 def test_staff_schedule_a_visit_in_beijing_time(world):
@@ -68,8 +74,13 @@ def test_visit_page_for_staff_and_panel_only(world):
 def test_conflicted_member_loses_the_visit_and_its_photos(world):
     photo = visit_photo(world["visit"])
     user = world["member"].user
-    conflict_declare(actor=user, round=world["round"], expert=world["member"], application=world["application"],
-                     reason="曾在该单位任职")
+    conflict_declare(
+        actor=user,
+        round=world["round"],
+        expert=world["member"],
+        application=world["application"],
+        reason="曾在该单位任职",
+    )
     client = client_for(user)
 
     assert client.get(reverse("reviews:visit_detail", args=[world["visit"].pk])).status_code == 404
@@ -80,7 +91,9 @@ def test_member_uploads_a_photo_and_sees_the_thumbnail(world):
     client = client_for(world["member"].user)
     upload = SimpleUploadedFile("IMG_1.png", png_bytes(), content_type="image/png")
 
-    response = client.post(reverse("reviews:visit_photo_upload", args=[world["visit"].pk]), {"photo": upload, "caption": "活动记录本"})
+    response = client.post(
+        reverse("reviews:visit_photo_upload", args=[world["visit"].pk]), {"photo": upload, "caption": "活动记录本"}
+    )
 
     assert response.status_code == 302
     photo = world["visit"].photos.get()
@@ -97,7 +110,9 @@ def test_upload_of_a_non_image_is_refused_with_a_message(world):
     client = client_for(world["member"].user)
     upload = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
 
-    response = client.post(reverse("reviews:visit_photo_upload", args=[world["visit"].pk]), {"photo": upload}, follow=True)
+    response = client.post(
+        reverse("reviews:visit_photo_upload", args=[world["visit"].pk]), {"photo": upload}, follow=True
+    )
 
     assert not world["visit"].photos.exists()
     assert "not an accepted type" in response.content.decode() or "不是" in response.content.decode()

@@ -14,7 +14,7 @@ from reviews.enums import Aggregation
 from tests.factories import staff_user
 from tests.factories.recommenders import category_of, qc_edition
 from tests.factories.reviews import assigned, pool_expert, quick_admitted, review_round
-from tests.factories.reviews_onsite import panel_of, submitted
+from tests.factories.reviews_onsite import submitted
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -27,8 +27,15 @@ def world():
     experts = [pool_expert(edition.programme, full_name=n) for n in ("王慧敏", "刘振华", "张建国")]
     applications = [quick_admitted(edition) for _ in range(2)]
     assignments = {(a.pk, e.pk): assigned(round_, a, e) for a in applications for e in experts}
-    return {"edition": edition, "round": round_, "category": category, "experts": experts,
-            "applications": applications, "assignments": assignments, "staff": staff_user()}
+    return {
+        "edition": edition,
+        "round": round_,
+        "category": category,
+        "experts": experts,
+        "applications": applications,
+        "assignments": assignments,
+        "staff": staff_user(),
+    }
 
 
 def _submit_all(world, shares=("0.9", "0.8", "0.7")):
@@ -66,7 +73,9 @@ def test_review_lists_missing_experts_until_all_submitted(world):
     assert not review.complete
     assert {(e.user.full_name, n) for e, n in review.missing} == {("王慧敏", 1), ("刘振华", 2), ("张建国", 2)}
     with pytest.raises(BusinessRuleError) as error:
-        panels.panel_conclusion_record(actor=world["experts"][0].user, panel=panel, application=world["applications"][0])
+        panels.panel_conclusion_record(
+            actor=world["experts"][0].user, panel=panel, application=world["applications"][0]
+        )
     assert error.value.code == "incomplete"
 
 
@@ -95,12 +104,18 @@ def test_adjustment_needs_a_reason_and_is_audited_before_and_after(world):
     assert error.value.code == "reason_required"
 
     conclusion = panels.panel_conclusion_record(
-        actor=leader, panel=panel, application=application, adjustment="2.5", reason="现场验证效果显著",
+        actor=leader,
+        panel=panel,
+        application=application,
+        adjustment="2.5",
+        reason="现场验证效果显著",
         recommended_level="优秀级",
     )
 
     assert (conclusion.round_score, conclusion.agreed_score, conclusion.adjustment) == (
-        Decimal("80.00"), Decimal("82.50"), Decimal("2.50")
+        Decimal("80.00"),
+        Decimal("82.50"),
+        Decimal("2.50"),
     )
     entry = audit_for(conclusion)[0]
     assert entry.action == "panel_conclusion.recorded"
@@ -142,7 +157,9 @@ def test_only_the_leader_or_staff_record(world):
     panel = _led(world)
     _submit_all(world)
     with pytest.raises(BusinessRuleError) as error:
-        panels.panel_conclusion_record(actor=world["experts"][1].user, panel=panel, application=world["applications"][0])
+        panels.panel_conclusion_record(
+            actor=world["experts"][1].user, panel=panel, application=world["applications"][0]
+        )
     assert error.value.code == "not_leader"
     assert panels.panel_conclusion_record(actor=world["staff"], panel=panel, application=world["applications"][0])
 

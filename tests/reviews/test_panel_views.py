@@ -27,8 +27,14 @@ def world():
     application = quick_admitted(edition)
     assignments = [assigned(round_, application, e) for e in experts]
     panel = panel_of(round_, category_of(edition), leader=experts[0])
-    return {"edition": edition, "round": round_, "experts": experts, "application": application,
-            "assignments": assignments, "panel": panel}
+    return {
+        "edition": edition,
+        "round": round_,
+        "experts": experts,
+        "application": application,
+        "assignments": assignments,
+        "panel": panel,
+    }
 
 
 def _url(world):
