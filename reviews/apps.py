@@ -20,6 +20,7 @@ class ReviewsConfig(AppConfig):
             panels_formal,
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
+            views_onsite,
             workflow,
             workflow_levels,
         )
@@ -37,6 +38,7 @@ class ReviewsConfig(AppConfig):
         # unit's and recommender's pages (which name the group, unit and members) to them. The expert channel has
         # its own pages and selectors (`selectors_expert`), which show only what a (blind) expert may see.
         dashboards.register("expert", views_expert.dashboard_panel)
+        dashboards.register("expert", views_onsite.dashboard_panel)
         staff_nav.register(
             label=_("Expert pool"),
             url_name="reviews:pool_home",

@@ -48,6 +48,7 @@ OUTCOME_ACTION = {
 
 class RoundKind(models.TextChoices):
     DOCUMENT = "document", _("Document review")
+    ONSITE = "onsite", _("On-site review")
 
 
 class RoundState(models.TextChoices):
@@ -78,6 +79,7 @@ LIVE_ASSIGNMENT_STATES = frozenset({AssignmentState.OFFERED, AssignmentState.ACC
 class AssignmentSource(models.TextChoices):
     SOLVER = "solver", _("Automatic")
     PINNED = "pinned", _("Pinned by staff")
+    VISIT = "visit", _("On-site visit panel")
 
 
 class PairRuleKind(models.TextChoices):
@@ -123,4 +125,9 @@ AUDIT_ACTIONS = {
     "assignment.removed": _("assignment removed"),
     "score_sheet.submitted": _("score sheet submitted"),
     "score_sheet.corrected": _("score corrected by staff"),
+    "site_visit.scheduled": _("on-site visit scheduled"),
+    "site_visit.changed": _("on-site visit changed"),
+    "visit_photo.added": _("on-site photo added"),
+    "panel.leader_set": _("panel leader named"),
+    "panel_conclusion.recorded": _("panel conclusion recorded"),
 }

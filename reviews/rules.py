@@ -26,3 +26,26 @@ def is_committee_member(user, scheme):
 
 rules.add_perm("reviews.manage_levels", is_staff_member)
 rules.add_perm("reviews.vote_levels", is_staff_member & is_committee_member)
+
+
+@rules.predicate
+def is_visit_panel_member(user, visit):
+    from .onsite import visit_panel_member
+
+    return visit is not None and visit_panel_member(user, visit)
+
+
+@rules.predicate
+def is_panel_leader(user, panel):
+    from .selectors_expert import expert_of
+
+    expert = expert_of(user)
+    return panel is not None and expert is not None and expert.is_active and panel.leader_id == expert.pk
+
+
+# On-site review: staff schedule visits; staff and the visit's panel see it and add photos.
+rules.add_perm("reviews.manage_visits", is_staff_member)
+rules.add_perm("reviews.view_visit", is_staff_member | is_visit_panel_member)
+# 合议: staff name leaders; the leader (and staff) see the panel's scores and record its conclusions.
+rules.add_perm("reviews.manage_panels", is_staff_member)
+rules.add_perm("reviews.lead_panel", is_staff_member | is_panel_leader)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("expert/", include("reviews.urls_expert")),
     path("results/", include("reviews.urls_results")),
     path("levels/", include("reviews.urls_levels")),
+    path("onsite/", include("reviews.urls_onsite")),
+    path("panels/", include("reviews.urls_panel")),
 ]
