@@ -31,6 +31,9 @@ class ReviewsConfig(AppConfig):
         from . import documents_levels, levels  # noqa: F401  (the combined results document kinds)
 
         register_labels(levels.AUDIT_ACTIONS)
+        from . import panel
+
+        levels.register_adjustment_source(panel.panel_adjustments)  # 合议: the panel's agreed score counts
         register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
         notices.register_notices()
         register_labels(AUDIT_ACTIONS)

@@ -302,3 +302,17 @@ def panel_for(user, pk) -> Panel | None:
     if panel is None or not user.has_perm("reviews.lead_panel", panel):
         return None
     return panel
+
+
+def panel_adjustments(round_: ReviewRound) -> dict[int, tuple]:
+    """The panel's agreed scores as an adjustment source of the combined ranking (`levels.register_adjustment_source`):
+    {application id: (agreed score, note)}; the note carries the reason and the level the panel recommends."""
+    found = {}
+    for application_id, conclusion in panel_conclusions(round_).items():
+        if conclusion.agreed_score is None:
+            continue
+        parts = [conclusion.reason.strip()]
+        if conclusion.recommended_level:
+            parts.append(_("Panel recommends: %(level)s") % {"level": conclusion.recommended_level})
+        found[application_id] = (conclusion.agreed_score, " · ".join(p for p in parts if p))
+    return found

@@ -193,3 +193,26 @@ def test_panel_conclusions_selector(world):
     assert result[first.pk].agreed_score == Decimal("79.00")
     assert second.pk not in result
     assert panels.panel_conclusions(review_round(world["edition"])) == {}
+
+
+def test_the_panels_agreed_score_is_what_the_combined_ranking_counts(world):
+    from reviews import levels
+
+    panel = _led(world)
+    _submit_all(world)
+    first, second = world["applications"]
+    panels.panel_conclusion_record(
+        actor=world["staff"],
+        panel=panel,
+        application=first,
+        adjustment="-1",
+        reason="材料有夸大",
+        recommended_level="优秀级",
+    )
+
+    adjusted = levels.adjustments_for(world["round"])
+
+    assert set(adjusted) == {first.pk}
+    score, note = adjusted[first.pk]
+    assert score == Decimal("79.00")
+    assert "材料有夸大" in note and "优秀级" in note
