@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications.models import Application
+from reviews.declaration import declaration_sign
 from reviews.enums import AssignmentState, RoundState, SheetState
 from reviews.models import Assignment, ReviewRound, ScoreSheet
 from tests.e2e.test_unit_channel import sign_in
@@ -227,13 +228,11 @@ def test_review_pages_fit_phone_tablet_and_desktop(new_page, live_server):
     expert = pool_expert(edition.programme, email="zj@example.test", full_name="王专家")
     others = [pool_expert(edition.programme) for _ in range(2)]
     assignments = []
-    for n in range(3):
+    for _n in range(3):
         application = quick_admitted(edition, category=pending.category.code)
         assignments.append(assigned(round_, application, expert))
         for other in others:
             assigned(round_, application, other)
-    from reviews.declaration import declaration_sign
-
     declaration_sign(actor=expert.user, round=round_)
     base = live_server.url
     for viewport in (PHONE, TABLET, DESKTOP):
