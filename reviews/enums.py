@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReviewStatus(models.TextChoices):
@@ -98,7 +99,8 @@ class ConflictSource(models.TextChoices):
 
 class SheetState(models.TextChoices):
     DRAFT = "draft", _("Saved, not submitted")
-    SUBMITTED = "submitted", _("Submitted")
+    # With a context: the bare "Submitted" is a submission-date column elsewhere (提交时间), not this state.
+    SUBMITTED = "submitted", pgettext_lazy("score sheet", "Submitted")
 
 
 AUDIT_ACTIONS = {

@@ -16,7 +16,10 @@ class ExpertSheetForm(RubricScoresMixin, forms.Form):
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = forms.CharField(
-        label=_("Overall comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Overall comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
 
     def __init__(self, *args, items=(), step=None, saved=None, disabled=False, **kwargs):
@@ -26,7 +29,12 @@ class ExpertSheetForm(RubricScoresMixin, forms.Form):
         for item in self.items:
             self.fields[field_name(item)] = ScoreField(item, step=step, required=False)
             self.fields[comment_name(item)] = forms.CharField(
-                label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Comment"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "class": "form-control form-control-sm mt-1", "placeholder": _("Comment")}
+                ),
             )
             score = (saved.get("scores") or {}).get(item.code)
             if score not in (None, ""):
