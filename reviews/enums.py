@@ -48,6 +48,7 @@ OUTCOME_ACTION = {
 
 class RoundKind(models.TextChoices):
     DOCUMENT = "document", _("Document review")
+    PRESENTATION = "presentation", _("Presentation competition")
 
 
 class RoundState(models.TextChoices):
@@ -78,6 +79,12 @@ LIVE_ASSIGNMENT_STATES = frozenset({AssignmentState.OFFERED, AssignmentState.ACC
 class AssignmentSource(models.TextChoices):
     SOLVER = "solver", _("Automatic")
     PINNED = "pinned", _("Pinned by staff")
+    SESSION = "session", _("Judge of the session")
+
+
+class SessionState(models.TextChoices):
+    OPEN = "open", _("Open for scoring")
+    CLOSED = "closed", _("Closed")
 
 
 class PairRuleKind(models.TextChoices):
@@ -123,4 +130,14 @@ AUDIT_ACTIONS = {
     "assignment.removed": _("assignment removed"),
     "score_sheet.submitted": _("score sheet submitted"),
     "score_sheet.corrected": _("score corrected by staff"),
+    "presentation.round_created": _("presentation round created"),
+    "session.built": _("presentation sessions built"),
+    "session.changed": _("presentation session changed"),
+    "session.reordered": _("running order changed"),
+    "session.judges_set": _("session judges set"),
+    "session.closed": _("presentation session closed"),
+    "session.reopened": _("presentation session reopened"),
+    "session.notified": _("groups told their slot"),
+    "slot.moved": _("presentation moved to another session"),
+    "slot.file_uploaded": _("presentation file uploaded"),
 }

@@ -402,3 +402,6 @@ class RoundResult(models.Model):
 
     def __str__(self):
         return f"{self.round} · {self.application_id} · {self.score}"
+
+
+from .models_presentation import *  # noqa: E402,F401,F403
