@@ -404,4 +404,4 @@ class RoundResult(models.Model):
         return f"{self.round} · {self.application_id} · {self.score}"
 
 
-from .models_presentation import *  # noqa: E402,F401,F403
+from .models_presentation import *  # noqa: E402, F403

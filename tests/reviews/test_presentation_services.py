@@ -41,7 +41,9 @@ def staff():
 
 
 def _order(session):
-    return list(SessionSlot.objects.filter(session=session).order_by("position").values_list("application_id", flat=True))
+    return list(
+        SessionSlot.objects.filter(session=session).order_by("position").values_list("application_id", flat=True)
+    )
 
 
 def test_presentation_round_create_kind_and_rubrics(edition, staff):
@@ -211,7 +213,9 @@ def test_upload_before_deadline_pdf_only_by_content(edition, staff, settings, tm
     settings.MEDIA_ROOT = tmp_path
     app = passed_application(edition)
     now = timezone.now()
-    session = presentation_session(presentation_round(edition), [app], upload_deadline=now + datetime.timedelta(hours=1))
+    session = presentation_session(
+        presentation_round(edition), [app], upload_deadline=now + datetime.timedelta(hours=1)
+    )
     slot = SessionSlot.objects.get(session=session)
 
     with pytest.raises(BusinessRuleError):
