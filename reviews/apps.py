@@ -15,6 +15,7 @@ class ReviewsConfig(AppConfig):
             documents,  # noqa: F401  (the document kinds of the round summary)
             formal,
             panels_formal,
+            panels_presentation,
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
             workflow,
@@ -59,4 +60,13 @@ class ReviewsConfig(AppConfig):
             permission="reviews.manage_rounds",
             order=45,
             section="review_rounds",
+        )
+        dashboards.register("group", panels_presentation.group_panel)
+        dashboards.register("expert", panels_presentation.expert_panel)
+        staff_nav.register(
+            label=_("Presentation competition"),
+            url_name="reviews:presentation_index",
+            permission="reviews.manage_rounds",
+            order=46,
+            section="presentation",
         )

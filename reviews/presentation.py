@@ -463,11 +463,17 @@ def session_notify(*, actor, session: PresentationSession) -> int:
 # --- Selectors ------------------------------------------------------------------------------------------------------
 
 
-def presentation_rounds():
+def editions_with_presentation_rounds():
+    """Every edition, newest first, with its presentation rounds (the staff's index)."""
+    from django.db.models import Prefetch
+
+    from awards.models import Edition
+
+    rounds = ReviewRound.objects.filter(kind=RoundKind.PRESENTATION).order_by("opens_at", "id")
     return (
-        ReviewRound.objects.filter(kind=RoundKind.PRESENTATION)
-        .select_related("edition__programme")
-        .order_by("-opens_at", "id")
+        Edition.objects.select_related("programme")
+        .prefetch_related(Prefetch("review_rounds", queryset=rounds, to_attr="presentation_rounds"))
+        .order_by("-year", "programme__code")
     )
 
 
@@ -607,9 +613,13 @@ def group_slots(**application_filter) -> list[SessionSlot]:
     )
 
 
-def slot_for_group(group, pk) -> SessionSlot:
+def slot_for_group_member(user, pk) -> SessionSlot:
+    """A slot of an application of a group the user belongs to (group role), in a round past preparation; 404
+    otherwise."""
+    from core import roles
+
     return get_object_or_404(
         SessionSlot.objects.exclude(round__state=RoundState.DRAFT).select_related("session", "application"),
         pk=pk,
-        application__group=group,
+        application__group_id__in=roles.group_ids(user),
     )

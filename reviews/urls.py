@@ -10,4 +10,5 @@ urlpatterns = [
     path("rounds/", include("reviews.urls_rounds")),
     path("expert/", include("reviews.urls_expert")),
     path("results/", include("reviews.urls_results")),
+    path("presentation/", include("reviews.urls_presentation")),
 ]
