@@ -16,6 +16,7 @@ formula-injection escape (`documents.excel.escape_cell`). The document's version
 and of the names/codes choice, so changing either makes the next request rebuild.
 """
 
+import hashlib
 from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
@@ -233,8 +234,6 @@ def _session_version(session) -> str:
     parts = [session.updated_at.isoformat()]
     parts += [f"{s.pk}:{s.position}:{s.application.title}" for s in session_slots(session)]
     parts += [str(pk) for pk in session.judges.order_by("pk").values_list("pk", flat=True)]
-    import hashlib
-
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
