@@ -75,9 +75,5 @@ class MoveForm(forms.Form):
         self.fields["session"].queryset = sessions
 
 
-class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class PresentationFileForm(forms.Form):
     file = forms.FileField(label=_("Presentation file (PDF or PPTX)"))

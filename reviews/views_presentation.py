@@ -34,7 +34,6 @@ from .forms_presentation import (
     JudgesForm,
     MoveForm,
     PresentationFileForm,
-    ReopenForm,
     SessionForm,
 )
 from .forms_rounds import RoundForm
@@ -124,7 +123,6 @@ def _session_context(request, session, **forms) -> dict:
         or JudgesForm(pool=_pool_experts(session), initial={"judges": list(session.judges.all())}),
         "move_form": MoveForm(sessions=others),
         "has_other_sessions": others.exists(),
-        "reopen_form": ReopenForm(),
         "kinds": {"running": RUNNING_SHEET_PDF, "judges": JUDGE_SHEETS_PDF},
     }
 
@@ -240,11 +238,8 @@ def presentation_session_close(request, pk):
 @require_POST
 def presentation_session_reopen(request, pk):
     session = presentation.session_for_staff(pk)
-    form = ReopenForm(request.POST)
     try:
-        presentation.session_reopen(
-            actor=request.user, session=session, reason=form.data.get("reason", "") if form.is_bound else ""
-        )
+        presentation.session_reopen(actor=request.user, session=session, reason=request.POST.get("reason", ""))
     except BusinessRuleError as error:
         messages.error(request, error.message)
     else:

@@ -236,3 +236,20 @@ def test_upload_before_deadline_pdf_only_by_content(edition, staff, settings, tm
             now=now + datetime.timedelta(hours=2),
         )
     assert error.value.code == "upload_closed"
+
+
+def test_declared_conflict_blanks_the_slot_without_refilling(edition, staff):
+    from reviews.assign import round_assign
+    from reviews.conflicts import conflict_declare
+
+    app = passed_application(edition)
+    judge, other = pool_expert(edition.programme), pool_expert(edition.programme)
+    pool_expert(edition.programme)  # in the pool, judges no session: never given the application
+    session = presentation_session(presentation_round(edition), [app], judges=[judge, other])
+
+    conflict_declare(actor=judge.user, round=session.round, expert=judge, application=app, reason="曾指导该小组")
+
+    states = dict(Assignment.objects.filter(round=session.round).values_list("expert_id", "state"))
+    assert states == {judge.pk: AssignmentState.RECUSED, other.pk: AssignmentState.ACCEPTED}
+    with pytest.raises(BusinessRuleError):
+        round_assign(actor=staff, round=session.round)
