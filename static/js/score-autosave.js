@@ -103,9 +103,13 @@
     try { stored = JSON.parse(localStorage.getItem(saver.key) || "null"); } catch (e) { stored = null; }
     if (stored && stored.length) {
       // A payload from a visit that lost its connection: put it back into the form, then send it.
+      // The page's revision is the server's now: if the lost request did arrive, resending the same input with it
+      // succeeds instead of being refused as stale.
       var csrf = form.querySelector("[name=csrfmiddlewaretoken]");
+      var revision = form.querySelector("[name=revision]");
       stored.forEach(function (pair) {
         if (pair[0] === "csrfmiddlewaretoken" && csrf) pair[1] = csrf.value;
+        if (pair[0] === "revision" && revision) pair[1] = revision.value;
         var field = form.elements.namedItem(pair[0]);
         if (field && pair[0] !== "revision" && "value" in field) field.value = pair[1];
       });
