@@ -15,9 +15,13 @@ class ReviewsConfig(AppConfig):
         from . import (
             demo,
             documents,  # noqa: F401  (the document kinds of the round summary)
+            documents_levels,  # noqa: F401  (the combined results document kinds)
             formal,
+            levels,
             notices,
+            panel,
             panels_formal,
+            panels_presentation,
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
             views_onsite,
@@ -28,11 +32,7 @@ class ReviewsConfig(AppConfig):
 
         workflow.register()
         workflow_levels.register()
-        from . import documents_levels, levels  # noqa: F401  (the combined results document kinds)
-
         register_labels(levels.AUDIT_ACTIONS)
-        from . import panel
-
         levels.register_adjustment_source(panel.panel_adjustments)  # 合议: the panel's agreed score counts
         register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
         notices.register_notices()
@@ -81,4 +81,13 @@ class ReviewsConfig(AppConfig):
             permission="reviews.manage_levels",
             order=47,
             section="levels",
+        )
+        dashboards.register("group", panels_presentation.group_panel)
+        dashboards.register("expert", panels_presentation.expert_panel)
+        staff_nav.register(
+            label=_("Presentation competition"),
+            url_name="reviews:presentation_index",
+            permission="reviews.manage_rounds",
+            order=46,
+            section="presentation",
         )

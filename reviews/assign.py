@@ -30,7 +30,15 @@ from core.mail import mail_after_commit
 
 from . import assignment as solver
 from .conflicts import conflict_pairs, conflicts_refresh, round_applications, round_pool
-from .enums import LIVE_ASSIGNMENT_STATES, AssignmentSource, AssignmentState, PairRuleKind, RoundState, SheetState
+from .enums import (
+    LIVE_ASSIGNMENT_STATES,
+    AssignmentSource,
+    AssignmentState,
+    PairRuleKind,
+    RoundKind,
+    RoundState,
+    SheetState,
+)
 from .models import Assignment, PairRule, ReviewRound
 
 CLOSED_PAIR_STATES = (AssignmentState.DECLINED, AssignmentState.RECUSED, AssignmentState.REMOVED)
@@ -163,6 +171,10 @@ def _solve_and_save(*, round_: ReviewRound, application_ids: set[int] | None) ->
     )
 
 
+# Rounds the solver staffs; presentation judges sit per session and on-site panels per visit, set by staff.
+SOLVER_ROUND_KINDS = frozenset({RoundKind.DOCUMENT})
+
+
 @transaction.atomic
 def round_assign(*, actor, round: ReviewRound) -> AssignOutcome:
     """Refresh the round's automatic conflicts, then give every admitted application exactly k experts.
@@ -172,6 +184,11 @@ def round_assign(*, actor, round: ReviewRound) -> AssignOutcome:
     (e.g. which categories are short, by how many slots) and saves nothing then. Running it again when every
     application is full adds nothing."""
     round_ = _locked_round(round)
+    if round_.kind not in SOLVER_ROUND_KINDS:
+        raise BusinessRuleError(
+            _("This round's experts are set per session or visit, not by the automatic assignment."),
+            code="panel_round",
+        )
     conflicts_refresh(round=round_)
     outcome = _solve_and_save(round_=round_, application_ids=None)
     audit_record(
@@ -190,7 +207,10 @@ def round_assign(*, actor, round: ReviewRound) -> AssignOutcome:
 def refill_applications(*, actor, round_: ReviewRound, application_ids: set[int]) -> AssignOutcome:
     """Give the named applications their k experts again (after a decline, recusal or removal), best effort: when
     the solver cannot, nothing is added and the reasons are returned in `problems` (staff see the application
-    short on the assignment page). Call inside the transaction that holds the round's lock."""
+    short on the assignment page). Call inside the transaction that holds the round's lock. A presentation round
+    or on-site round is not refilled: its session's or visit's other members score the application."""
+    if round_.kind not in SOLVER_ROUND_KINDS:
+        return AssignOutcome()
     try:
         with transaction.atomic():
             outcome = _solve_and_save(round_=round_, application_ids=set(application_ids))

@@ -1,5 +1,10 @@
 """Document kinds of the association's review (imported by `ReviewsConfig.ready`). Each part keeps its block.
 
+# presentation
+出场顺序表 (the session's running sheet: order, number, topic, group, unit, time slot) and 评委评分表 (one page per
+judge with the rubric's items and a blank column per presentation; a conflicted judge's row says 回避), owned by the
+`PresentationSession`, PDF, staff only. Built from `presentation.session_slots` and the round's current rubric.
+
 # results
 评审汇总表 (the round's review summary), owned by the `ReviewRound`, in Excel and PDF: one row per application with
 its numbers, title, category, each expert's score (expert names or codes E01.. as staff choose: the round's
@@ -11,6 +16,7 @@ formula-injection escape (`documents.excel.escape_cell`). The document's version
 and of the names/codes choice, so changing either makes the next request rebuild.
 """
 
+import hashlib
 from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
@@ -155,4 +161,101 @@ registry.register(
     permission=RESULTS_PERMISSION,
     scope=_results_scope,
     version=summary_version,
+)
+
+
+# --- presentation -------------------------------------------------------------------------------------------------
+
+RUNNING_SHEET_PDF = "presentation_running_sheet"
+JUDGE_SHEETS_PDF = "presentation_judge_sheets"
+
+
+def _slot_rows(session) -> list[dict]:
+    from .presentation import session_slots
+
+    return [
+        {
+            "position": slot.position,
+            "number": slot.application.number or "",
+            "title": slot.application.title,
+            "group": slot.application.group.name if slot.application.group_id else "",
+            "unit": slot.application.unit.name,
+            "starts_at": slot.starts_at,
+            "ends_at": slot.ends_at,
+            "application_id": slot.application_id,
+        }
+        for slot in session_slots(session)
+    ]
+
+
+def running_sheet_pdf(session) -> bytes:
+    return render_pdf(
+        "reviews/presentation/running_sheet_pdf.html",
+        {"title": f"{session.round.name} {session.name} 出场顺序表", "session": session, "rows": _slot_rows(session)},
+    )
+
+
+def judge_sheets_pdf(session) -> bytes:
+    from .conflicts import conflict_pairs
+    from .models import RoundRubric
+    from .scoring import rubric_items
+
+    rubric = RoundRubric.objects.filter(round=session.round, category=session.category, is_current=True).first()
+    items = rubric_items(rubric)
+    rows = _slot_rows(session)
+    conflicts = conflict_pairs(session.round)
+    judges = [
+        {"judge": judge, "rows": [{**row, "conflict": (judge.pk, row["application_id"]) in conflicts} for row in rows]}
+        for judge in session.judges.select_related("user").order_by("user__full_name", "pk")
+    ]
+    return render_pdf(
+        "reviews/presentation/judge_sheets_pdf.html",
+        {
+            "title": f"{session.round.name} {session.name} 评委评分表",
+            "session": session,
+            "items": items,
+            "total": rubric.total_points if rubric else None,
+            "judges": judges,
+        },
+    )
+
+
+def _session_scope(user):
+    from core import roles
+
+    from .models_presentation import PresentationSession
+
+    return PresentationSession.objects.all() if roles.is_staff(user) else PresentationSession.objects.none()
+
+
+def _session_version(session) -> str:
+    from .presentation import session_slots
+
+    parts = [session.updated_at.isoformat()]
+    parts += [f"{s.pk}:{s.position}:{s.application.title}" for s in session_slots(session)]
+    parts += [str(pk) for pk in session.judges.order_by("pk").values_list("pk", flat=True)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+registry.register(
+    RUNNING_SHEET_PDF,
+    label=_("Running sheet of the session (PDF)"),
+    model="reviews.PresentationSession",
+    build=lambda s, _doc: running_sheet_pdf(s),
+    filename=lambda s: f"{s.round.edition.year}-{s.name}-出场顺序表.pdf",
+    mime_type=registry.PDF,
+    permission="reviews.manage_rounds",
+    scope=_session_scope,
+    version=_session_version,
+)
+registry.register(
+    JUDGE_SHEETS_PDF,
+    label=_("Scoring sheets of the judges (PDF)"),
+    model="reviews.PresentationSession",
+    build=lambda s, _doc: judge_sheets_pdf(s),
+    filename=lambda s: f"{s.round.edition.year}-{s.name}-评委评分表.pdf",
+    mime_type=registry.PDF,
+    permission="reviews.manage_rounds",
+    scope=_session_scope,
+    version=_session_version,
 )

@@ -50,6 +50,7 @@ OUTCOME_ACTION = {
 class RoundKind(models.TextChoices):
     DOCUMENT = "document", _("Document review")
     ONSITE = "onsite", _("On-site review")
+    PRESENTATION = "presentation", _("Presentation competition")
 
 
 class RoundState(models.TextChoices):
@@ -81,6 +82,12 @@ class AssignmentSource(models.TextChoices):
     SOLVER = "solver", _("Automatic")
     PINNED = "pinned", _("Pinned by staff")
     VISIT = "visit", _("On-site visit panel")
+    SESSION = "session", _("Judge of the session")
+
+
+class SessionState(models.TextChoices):
+    OPEN = "open", _("Open for scoring")
+    CLOSED = "closed", _("Closed")
 
 
 class PairRuleKind(models.TextChoices):
@@ -132,4 +139,14 @@ AUDIT_ACTIONS = {
     "visit_photo.added": _("on-site photo added"),
     "panel.leader_set": _("panel leader named"),
     "panel_conclusion.recorded": _("panel conclusion recorded"),
+    "presentation.round_created": _("presentation round created"),
+    "session.built": _("presentation sessions built"),
+    "session.changed": _("presentation session changed"),
+    "session.reordered": _("running order changed"),
+    "session.judges_set": _("session judges set"),
+    "session.closed": _("presentation session closed"),
+    "session.reopened": _("presentation session reopened"),
+    "session.notified": _("groups told their slot"),
+    "slot.moved": _("presentation moved to another session"),
+    "slot.file_uploaded": _("presentation file uploaded"),
 }

@@ -407,3 +407,4 @@ class RoundResult(models.Model):
 from .models_levels import *  # noqa: E402, F403
 from .models_onsite import *  # noqa: E402, F403
 from .models_panel import *  # noqa: E402, F403
+from .models_presentation import *  # noqa: E402, F403

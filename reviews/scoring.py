@@ -18,7 +18,7 @@ from core import roles
 from core.audit import audit_record
 from core.exceptions import BusinessRuleError
 
-from .enums import AssignmentState, RoundState, SheetState
+from .enums import AssignmentState, RoundKind, RoundState, SheetState
 from .models import Assignment, ScoreSheet
 from .selectors_expert import is_conflicted, rubric_for
 
@@ -66,6 +66,13 @@ def scoring_problem(assignment: Assignment) -> str:
     round_ = assignment.round
     if round_.state == RoundState.CLOSED or round_.closes_at <= timezone.now():
         return _("The round is closed: scores can no longer be changed.")
+    if round_.kind == RoundKind.PRESENTATION:
+        # A presentation score freezes when staff close its session, before the round closes.
+        from .presentation import session_scoring_problem
+
+        session_problem = session_scoring_problem(assignment)
+        if session_problem:
+            return session_problem
     if not round_takes_scores(round_):
         return _("The round does not take scores now.")
     if assignment.state == AssignmentState.OFFERED:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("levels/", include("reviews.urls_levels")),
     path("onsite/", include("reviews.urls_onsite")),
     path("panels/", include("reviews.urls_panel")),
+    path("presentation/", include("reviews.urls_presentation")),
 ]

@@ -14,7 +14,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -323,9 +323,10 @@ def expert_assignment(request, pk):
     context = _assignment_context(request, assignment)
     form = ExpertSheetForm(request.POST, items=context["items"], step=assignment.round.score_step)
     form.is_valid()  # marks the refused inputs; the service has the last word
-    submit = "submit" in request.POST
+    autosave = request.headers.get("X-Autosave") == "1"  # static/js/score-autosave.js: a draft save, JSON answer
+    submit = "submit" in request.POST and not autosave
     try:
-        scoring.sheet_save(
+        sheet = scoring.sheet_save(
             actor=request.user,
             assignment=assignment,
             scores=form.raw_scores(),
@@ -335,9 +336,15 @@ def expert_assignment(request, pk):
             submit=submit,
         )
     except BusinessRuleError as error:
+        if autosave:
+            status = 409 if error.code in ("stale", "closed") else 400
+            return JsonResponse({"ok": False, "code": error.code, "message": error.message}, status=status)
         # The page again with everything as typed: nothing the expert entered is lost.
         context = _assignment_context(request, assignment, form=form, error=error.message)
         return render(request, "reviews/expert_assignment.html", context, status=409 if error.code == "stale" else 400)
+    if autosave:
+        total = str(sheet.total) if sheet.total is not None else ""
+        return JsonResponse({"ok": True, "revision": sheet.revision, "total": total})
     messages.success(request, _("Your score sheet is submitted.") if submit else _("Your score sheet is saved."))
     return redirect("reviews:expert_assignment", pk=assignment.pk)
 

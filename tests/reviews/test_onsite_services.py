@@ -234,3 +234,23 @@ def test_photo_refused_from_outside_the_panel_and_after_close(world):
     with pytest.raises(BusinessRuleError) as error:
         onsite.visit_photo_add(actor=world["staff"], visit=visit, uploaded_file=upload)
     assert error.value.code == "round_closed"
+
+
+def test_a_decline_on_a_visit_is_not_refilled_by_the_solver(world):
+    from reviews.assign import assignment_decline, round_assign
+
+    onsite.site_visit_schedule(
+        actor=world["staff"],
+        round=world["round"],
+        application=world["application"],
+        starts_at=WHEN,
+        experts=world["experts"][:2],
+    )
+    first = Assignment.objects.get(round=world["round"], expert=world["experts"][0])
+
+    assignment_decline(actor=first.expert.user, assignment=first, reason="当天出差")
+
+    # The third pool expert is not pulled in: staff change the visit's panel themselves.
+    assert not Assignment.objects.filter(round=world["round"], expert=world["experts"][2]).exists()
+    with pytest.raises(BusinessRuleError):
+        round_assign(actor=world["staff"], round=world["round"])

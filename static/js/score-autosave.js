@@ -1,0 +1,127 @@
+// Saves a form as it is typed: any <form data-autosave="URL">. On each change the whole form is POSTed to URL with
+// the header X-Autosave: 1; the server answers JSON {ok, revision, total} (or {ok: false, message} with 4xx).
+// One request at a time; a change while one is in flight is sent after it. When the network fails the latest
+// payload waits in localStorage (key per URL) and is sent again on reconnect, every 15 s, and on the next load, so
+// a dropped connection loses nothing. A status line ([data-autosave-status]) says saved / pending / refused.
+(function () {
+  "use strict";
+  var PREFIX = "score-autosave:";
+
+  function text(form, key) {
+    return form.dataset["autosave" + key] || {
+      Saved: "Saved",
+      Saving: "Saving…",
+      Pending: "Not sent yet: will resend when the connection is back",
+    }[key];
+  }
+
+  function status(form, message, kind) {
+    var target = form.querySelector("[data-autosave-status]");
+    if (!target) return;
+    target.textContent = message;
+    target.className = "small mb-2 " + (kind === "error" ? "text-danger" : kind === "pending" ? "text-warning" : "text-success");
+    form.dataset.autosaveState = kind;
+  }
+
+  function payload(form) {
+    var data = [];
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string") data.push([name, value]);
+    });
+    return data;
+  }
+
+  function body(entries) {
+    var params = new URLSearchParams();
+    entries.forEach(function (pair) { params.append(pair[0], pair[1]); });
+    return params;
+  }
+
+  function setRevision(form, revision, entries) {
+    var input = form.querySelector("[name=revision]");
+    if (input) input.value = revision;
+    entries.forEach(function (pair) { if (pair[0] === "revision") pair[1] = String(revision); });
+  }
+
+  function Saver(form) {
+    this.form = form;
+    this.url = form.dataset.autosave;
+    this.key = PREFIX + this.url;
+    this.busy = false;
+    this.next = null;
+  }
+
+  Saver.prototype.queue = function (entries) {
+    try { localStorage.setItem(this.key, JSON.stringify(entries)); } catch (e) { /* private mode: memory only */ }
+    this.next = entries;
+    this.flush();
+  };
+
+  Saver.prototype.flush = function () {
+    var self = this;
+    if (self.busy || !self.next) return;
+    var entries = self.next;
+    self.next = null;
+    self.busy = true;
+    status(self.form, text(self.form, "Saving"), "pending");
+    fetch(self.url, {
+      method: "POST",
+      body: body(entries),
+      credentials: "same-origin",
+      headers: { "X-Autosave": "1", "X-CSRFToken": entries.filter(function (p) { return p[0] === "csrfmiddlewaretoken"; }).map(function (p) { return p[1]; })[0] || "" },
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; }, function () {
+        return { ok: false, data: { message: String(response.status) } };
+      });
+    }).then(function (result) {
+      self.busy = false;
+      if (result.ok && result.data.ok) {
+        setRevision(self.form, result.data.revision, self.next || []);
+        if (!self.next) {
+          try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
+          status(self.form, text(self.form, "Saved"), "saved");
+        }
+        var total = self.form.querySelector("[data-score-total]");
+        if (total && result.data.total) total.textContent = result.data.total;
+      } else {
+        // Refused by the server (closed, stale, out of range): keep nothing queued, say why.
+        try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
+        status(self.form, result.data.message || "Error", "error");
+      }
+      self.flush();
+    }, function () {
+      // Network failure: keep the latest payload and retry later.
+      self.busy = false;
+      if (!self.next) self.next = entries;
+      status(self.form, text(self.form, "Pending"), "pending");
+    });
+  };
+
+  function start(form) {
+    var saver = new Saver(form);
+    var stored = null;
+    try { stored = JSON.parse(localStorage.getItem(saver.key) || "null"); } catch (e) { stored = null; }
+    if (stored && stored.length) {
+      // A payload from a visit that lost its connection: put it back into the form, then send it.
+      // The page's revision is the server's now: if the lost request did arrive, resending the same input with it
+      // succeeds instead of being refused as stale.
+      var csrf = form.querySelector("[name=csrfmiddlewaretoken]");
+      var revision = form.querySelector("[name=revision]");
+      stored.forEach(function (pair) {
+        if (pair[0] === "csrfmiddlewaretoken" && csrf) pair[1] = csrf.value;
+        if (pair[0] === "revision" && revision) pair[1] = revision.value;
+        var field = form.elements.namedItem(pair[0]);
+        if (field && pair[0] !== "revision" && "value" in field) field.value = pair[1];
+      });
+      form.dispatchEvent(new Event("input", { bubbles: true }));
+      saver.queue(stored);
+    }
+    form.addEventListener("change", function () { saver.queue(payload(form)); });
+    window.addEventListener("online", function () { saver.flush(); });
+    setInterval(function () { saver.flush(); }, 15000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(start);
+  });
+})();
