@@ -199,7 +199,11 @@ POSTS = {
     "resubmit_correction": ("reviews:formal_resubmit", {}),
     "carry_over": ("reviews:formal_carry_over", {}),
 }
-assert set(POSTS) == set(TRANSITIONS)
+# Moves made only in bulk, never from an application's page: the release of an edition's award levels moves every
+# candidate at once (reviews.levels.scheme_release, tested in tests/reviews/test_levels_services.py), so no page
+# below offers them and no per-application POST may make them.
+BULK_ONLY = {"award", "not_award"}
+assert set(POSTS) | BULK_ONLY == set(TRANSITIONS)
 
 
 class _Named(str):
