@@ -177,9 +177,12 @@ def _registered_before(group: QCGroup, moment: datetime.datetime) -> QCGroup:
     return group
 
 
-def _past_application(edition: Edition, group: QCGroup, staff) -> tuple[Application | None, bool]:
-    """Last year's similar entry of the demo group: submitted within last year's window, then recommended."""
-    existing = Application.objects.filter(edition=edition, group=group, title=PAST_TITLE).first()
+def _past_application(
+    edition: Edition, group: QCGroup, staff, title: str = PAST_TITLE, category: str = "problem_solving"
+) -> tuple[Application | None, bool]:
+    """Last year's entry of `group` (by default the demo group's similar topic): submitted within last year's
+    window, then recommended. The reviews demo reuses it for last year's other entries."""
+    existing = Application.objects.filter(edition=edition, group=group, title=title).first()
     if existing is not None:
         return existing, False
     phase = edition.application_phase
@@ -188,13 +191,13 @@ def _past_application(edition: Edition, group: QCGroup, staff) -> tuple[Applicat
     submitted_at = phase.starts_at + datetime.timedelta(days=7, hours=5)
     application = Application.objects.create(  # a draft row: application_create refuses a closed window
         edition=edition,
-        category=edition.categories.get(code="problem_solving"),
-        title=PAST_TITLE,
+        category=edition.categories.get(code=category),
+        title=title,
         group=group,
         unit=group.unit,
         created_by=group.leader,
         answers={
-            **_answers(edition, PAST_TITLE, complete=True),
+            **_answers(edition, title, complete=True),
             "members": [
                 {"name": m.name, "job_title": m.job_title, "role_in_group": m.role_in_group}
                 for m in group.members.all()

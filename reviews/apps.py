@@ -14,6 +14,7 @@ class ReviewsConfig(AppConfig):
 
         from . import (
             demo,
+            demo_levels,
             documents,  # noqa: F401  (the document kinds of the round summary)
             documents_levels,  # noqa: F401  (the combined results document kinds)
             formal,
@@ -21,6 +22,7 @@ class ReviewsConfig(AppConfig):
             notices,
             panel,
             panels_formal,
+            panels_levels,
             panels_presentation,
             rules,  # noqa: F401  (the reviews.* permissions)
             views_expert,
@@ -35,6 +37,7 @@ class ReviewsConfig(AppConfig):
         register_labels(levels.AUDIT_ACTIONS)
         levels.register_adjustment_source(panel.panel_adjustments)  # 合议: the panel's agreed score counts
         register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
+        register(55, "reviews_levels", demo_levels.seed)  # needs the reviews demo's expert pool
         notices.register_notices()
         register_labels(AUDIT_ACTIONS)
         # Experts are deliberately not given an `applications.visibility` rule: that would open the applicant's,
@@ -68,6 +71,10 @@ class ReviewsConfig(AppConfig):
         dashboards.register("group", panels_formal.group_panel)
         dashboards.register("unit", panels_formal.unit_panel)
         dashboards.register("recommender", panels_formal.recommender_panel)
+        application_panels.register_detail(panels_levels.application_panel)
+        dashboards.register("group", panels_levels.group_panel)
+        dashboards.register("unit", panels_levels.unit_panel)
+        dashboards.register("recommender", panels_levels.recommender_panel)
         staff_nav.register(
             label=_("Review rounds"),
             url_name="reviews:round_index",

@@ -354,6 +354,20 @@ def combined_table(scheme: LevelScheme, *, with_chain_scores: bool = True) -> Co
     )
 
 
+def released_results(**scope) -> list[LevelDecision]:
+    """Released results of the applications in `scope` (e.g. `application__unit=unit`), newest edition first, in
+    one query. A staged decision (not yet released) is never among them: only staff see those."""
+    return list(
+        LevelDecision.objects.filter(released=True, **scope)
+        .select_related("level", "application__edition__programme", "application__group", "application__unit")
+        .order_by("-application__edition__year", "application__number", "application_id")[:50]
+    )
+
+
+def released_result_of(application) -> LevelDecision | None:
+    return LevelDecision.objects.filter(released=True, application=application).select_related("level").first()
+
+
 # --- Votes (selector) ------------------------------------------------------------------------------------------------
 
 

@@ -13,20 +13,28 @@ from django.urls import reverse
 from accounts.models import User
 from applications.enums import Status
 from applications.models import Application, ApplicationEvent
+from awards.models import Edition
 from core.models import AuditEntry
 from core.seeding import DEMO_PASSWORD
 from reviews import formal
-from reviews.enums import AssignmentState, ReviewStatus, RoundState, SheetState
+from reviews.enums import AssignmentState, ReviewStatus, RoundKind, RoundState, SheetState
 from reviews.models import (
     Assignment,
+    AwardLevel,
     DeclarationSignature,
     FormalReview,
+    LevelDecision,
+    LevelScheme,
     PairRule,
     PoolEntry,
+    PresentationSession,
     ReviewRound,
+    RoundResult,
     ScoreSheet,
+    SessionSlot,
 )
 from reviews.selectors_expert import visible_assignments
+from reviews.workflow_levels import LevelStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -40,6 +48,11 @@ MODELS = (
     PairRule,
     ScoreSheet,
     DeclarationSignature,
+    LevelScheme,
+    AwardLevel,
+    LevelDecision,
+    PresentationSession,
+    SessionSlot,
     AuditEntry,
 )
 
@@ -77,6 +90,7 @@ def test_seeding_twice_changes_nothing(seeded):
     first, second = seeded
     assert first == second
     assert first["ReviewRound"] and first["Assignment"] and first["ScoreSheet"]
+    assert first["LevelDecision"] and first["SessionSlot"]
 
 
 def test_staff_finds_a_recommended_application_waiting_in_the_formal_review_queue(seeded):
@@ -120,3 +134,57 @@ def test_the_demo_expert_has_tasks_to_accept_and_a_draft_to_finish(seeded):
     page = client.get(reverse("reviews:expert_round", args=[round_.pk]))
     assert page.status_code == 200
     assert client.get(reverse("reviews:expert_assignment", args=[accepted.pk])).status_code == 200
+
+
+def test_last_years_result_list_is_released_with_levels(seeded):
+    current = demo_round().edition
+    past = Edition.objects.get(programme=current.programme, year=current.year - 1)
+    scheme = LevelScheme.objects.get(edition=past)
+    assert scheme.is_released
+    assert not LevelScheme.objects.filter(edition=current).exists()  # this year's stays with the open round
+    counted = list(scheme.rounds.select_related("round"))
+    assert [(sr.round.state, sr.weight) for sr in counted] == [(RoundState.CLOSED, 100)]
+    decided = {d.application_id: d for d in LevelDecision.objects.filter(scheme=scheme).select_related("level")}
+    applications = list(Application.objects.filter(edition=past, pk__in=decided).select_related("group"))
+    assert len(applications) == len(decided) >= 3
+    outcome = {a.pk: (a.status, decided[a.pk].level.name if decided[a.pk].level else None) for a in applications}
+    assert all(d.released for d in decided.values())
+    assert all((status == LevelStatus.AWARDED) == (level is not None) for status, level in outcome.values())
+    assert {level for _status, level in outcome.values()} >= {"标杆级", None}  # awarded and not awarded
+    # The demo group's entry: awarded 标杆级, and its leader sees it on the dashboard and the overview.
+    own = next(a for a in applications if a.group.leader.email == "group@demo.saq.test")
+    assert outcome[own.pk] == (LevelStatus.AWARDED, "标杆级")
+    client = sign_in("group@demo.saq.test")
+    dashboard = client.get(reverse("accounts:group_dashboard", args=[own.group_id])).content.decode()
+    shown = {"标杆级", "Benchmark"}  # the level's name in the page's language
+    assert 'data-testid="level-results"' in dashboard and own.title in dashboard
+    assert any(name in dashboard for name in shown)
+    detail = client.get(reverse("applications:detail", args=[own.pk])).content.decode()
+    assert any(f'data-testid="level-result-level">{name}<' in detail for name in shown)
+    assert AwardLevel.objects.filter(scheme=scheme, min_score__isnull=False).count() == 3  # score bands
+
+
+def test_this_years_presentation_sessions_have_a_running_order_from_a_closed_document_round(seeded):
+    current = demo_round().edition
+    sessions = list(
+        PresentationSession.objects.filter(round__edition=current, round__kind=RoundKind.PRESENTATION)
+        .select_related("round")
+        .prefetch_related("judges__user")
+    )
+    assert sessions
+    closed = ReviewRound.objects.filter(edition=current, kind=RoundKind.DOCUMENT, state=RoundState.CLOSED)
+    assert closed.exists() and demo_round().state == RoundState.OPEN  # the demo expert's round stays open
+    passed = set(RoundResult.objects.filter(round__in=closed).values_list("application_id", flat=True))
+    for session in sessions:
+        assert session.venue and session.starts_at and session.instructions
+        assert "expert@demo.saq.test" in {j.user.email for j in session.judges.all()}
+        slots = list(SessionSlot.objects.filter(session=session).order_by("position"))
+        assert [s.position for s in slots] == list(range(1, len(slots) + 1))
+        assert {s.application_id for s in slots} <= passed
+    placed = SessionSlot.objects.filter(session__in=sessions).count()
+    assert placed == len(passed)
+    # The demo expert judges them: one live assignment per slot of each session.
+    judge = Assignment.objects.filter(
+        round=sessions[0].round, expert__user__email="expert@demo.saq.test", state=AssignmentState.ACCEPTED
+    )
+    assert judge.count() == placed
