@@ -33,6 +33,8 @@ class SchemeForm(StyledFormMixin, forms.Form):
                 initial[f"tiebreak_{round_.pk}"] = scheme.tie_break.index(round_.pk) + 1
         super().__init__(*args, initial=initial, **kwargs)
         self.rounds = list(rounds)
+        # Staff only: the domain notes define no committee role and no members outside the association, and the
+        # list is staged (nobody outside staff sees it before the release), so a member must be able to see it.
         self.fields["members"].queryset = (
             User.objects.filter(memberships__role=Role.STAFF, memberships__is_active=True, is_active=True)
             .distinct()
@@ -184,7 +186,7 @@ class LevelRulesForm(StyledFormMixin, forms.Form):
             (
                 category,
                 [
-                    (level, *(self[f"{prefix}_{level.pk}_{category.pk}"] for prefix in ("own", "min", "share", "count")))
+                    (level, *(self[f"{p}_{level.pk}_{category.pk}"] for p in ("own", "min", "share", "count")))
                     for level in self.levels
                 ],
             )

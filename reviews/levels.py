@@ -11,9 +11,10 @@ in the weighted total and the row shows the note. Later sources win over earlier
 Combination per category (`propose`): weighted total = Σ score × weight / 100, two decimals half up
 (`awards.scores`); a missing counted result leaves no total (flag). Order by total, then by the tie-break rounds'
 scores in the edition's order; rows equal on all of these share a rank and are flagged as a tie (never broken
-silently). Levels, best first (each level's limits, or its `AwardLevelRule` for the category where staff set one): a row gets the best level whose minimum it reaches and whose quota (⌊share × n⌋
+silently). Levels, best first: a row gets the best level whose minimum it reaches and whose quota (⌊share × n⌋
 and/or a count, n = ranked rows of the category) still has room for its whole tie group; a tie group that would
-cross a quota line drops to the next level as a whole and is flagged, so staff decide.
+cross a quota line drops to the next level as a whole and is flagged, so staff decide. A level's limits are its
+own, or, in a category where staff gave it an `AwardLevelRule`, that rule's three limits instead.
 """
 
 import math

@@ -628,12 +628,7 @@ def slot_for_group_member(user, pk) -> SessionSlot:
 def slot_file_for(user, pk, *, staff: bool) -> SessionSlot | None:
     """A slot whose presentation file `user` may download: staff any slot; a judge of the slot's session only
     a slot they score (not a conflicted, blank one). None otherwise, and when nothing is uploaded."""
-    slot = (
-        SessionSlot.objects.select_related("session__round", "application")
-        .filter(pk=pk)
-        .exclude(file="")
-        .first()
-    )
+    slot = SessionSlot.objects.select_related("session__round", "application").filter(pk=pk).exclude(file="").first()
     if slot is None or staff:
         return slot
     session = judge_session(user, slot.session_id)

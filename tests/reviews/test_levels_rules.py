@@ -206,3 +206,18 @@ def test_vote_reset_page(world):
     client.post(url, {"reason": "等级需调整"})
     assert not CommitteeVote.objects.exists()
     assert 'data-testid="votes-reset"' not in client.get(table).content.decode()
+
+
+def test_committee_members_are_staff_only(world):
+    # The domain has no committee role and the staged list is staff's: an expert cannot be chosen.
+    from reviews.forms_levels import SchemeForm
+    from tests.factories.accounts import expert_user
+
+    scheme, _apps, _innovation = world
+    expert, staff = expert_user(), staff_user()
+    rounds = [sr.round for sr in scheme.rounds.all()]
+    data = {"vote_required": "on", "threshold_numerator": "2", "threshold_denominator": "3"}
+    data.update({f"weight_{r.pk}": "100" for r in rounds})
+    assert SchemeForm({**data, "members": [staff.pk]}, scheme=scheme, rounds=rounds).is_valid()
+    form = SchemeForm({**data, "members": [expert.pk]}, scheme=scheme, rounds=rounds)
+    assert not form.is_valid() and "members" in form.errors

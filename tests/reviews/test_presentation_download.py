@@ -63,7 +63,8 @@ def test_judge_of_the_slot_downloads_a_conflicted_judge_does_not(client, world):
     session, (slot, _empty), judge, conflicted = world
     client.force_login(judge.user)
     assert client.get(_url(slot)).status_code == 200
-    assert _url(slot) in client.get(reverse("reviews:presentation_judge_slot", args=[session.pk, slot.pk])).content.decode()
+    sheet = reverse("reviews:presentation_judge_slot", args=[session.pk, slot.pk])
+    assert _url(slot) in client.get(sheet).content.decode()
     client.force_login(conflicted.user)  # employed by the slot's unit: the slot is blank for them
     assert client.get(_url(slot)).status_code == 404
 
