@@ -33,6 +33,8 @@ class SchemeForm(StyledFormMixin, forms.Form):
                 initial[f"tiebreak_{round_.pk}"] = scheme.tie_break.index(round_.pk) + 1
         super().__init__(*args, initial=initial, **kwargs)
         self.rounds = list(rounds)
+        # Staff only: the domain notes define no committee role and no members outside the association, and the
+        # list is staged (nobody outside staff sees it before the release), so a member must be able to see it.
         self.fields["members"].queryset = (
             User.objects.filter(memberships__role=Role.STAFF, memberships__is_active=True, is_active=True)
             .distinct()
@@ -137,3 +139,74 @@ class VoteForm(forms.Form):
     approve = forms.TypedChoiceField(
         choices=[("yes", _("Approve")), ("no", _("Do not approve"))], coerce=lambda v: v == "yes"
     )
+
+
+class LevelRulesForm(StyledFormMixin, forms.Form):
+    """Per category and level: "own rule" and its three limits (empty = no limit). Unticked = the level's limits.
+    Unticked rows start from the level's limits so ticking one starts from them."""
+
+    LIMITS = (("min", "min_score"), ("share", "max_share"), ("count", "max_count"))
+
+    def __init__(self, *args, levels, categories, rules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels, self.categories = list(levels), list(categories)
+        for category in self.categories:
+            for level in self.levels:
+                key = f"{level.pk}_{category.pk}"
+                rule = rules.get((level.pk, category.pk))
+                source = rule or level
+                self.fields[f"own_{key}"] = forms.BooleanField(
+                    label=_("Own rule"), required=False, initial=rule is not None
+                )
+                self.fields[f"min_{key}"] = forms.DecimalField(
+                    label=_("Minimum weighted total"),
+                    max_digits=6,
+                    decimal_places=2,
+                    min_value=0,
+                    required=False,
+                    initial=source.min_score,
+                )
+                self.fields[f"share_{key}"] = forms.DecimalField(
+                    label=_("At most this percentage of the category"),
+                    max_digits=5,
+                    decimal_places=2,
+                    min_value=0,
+                    max_value=100,
+                    required=False,
+                    initial=source.max_share,
+                )
+                self.fields[f"count_{key}"] = forms.IntegerField(
+                    label=_("At most this many per category"), min_value=0, required=False, initial=source.max_count
+                )
+        self.style_widgets()
+
+    def sections(self):
+        """[(category, [(level, own, min, share, count), ...]), ...] for the template."""
+        return [
+            (
+                category,
+                [
+                    (level, *(self[f"{p}_{level.pk}_{category.pk}"] for p in ("own", "min", "share", "count")))
+                    for level in self.levels
+                ],
+            )
+            for category in self.categories
+        ]
+
+    def rules(self) -> dict:
+        data = self.cleaned_data
+        chosen = {}
+        for category in self.categories:
+            for level in self.levels:
+                key = f"{level.pk}_{category.pk}"
+                if data.get(f"own_{key}"):
+                    chosen[(level.pk, category.pk)] = {name: data.get(f"{p}_{key}") for p, name in self.LIMITS}
+        return chosen
+
+
+class VotesResetForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()

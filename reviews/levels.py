@@ -13,7 +13,8 @@ Combination per category (`propose`): weighted total = Σ score × weight / 100,
 scores in the edition's order; rows equal on all of these share a rank and are flagged as a tie (never broken
 silently). Levels, best first: a row gets the best level whose minimum it reaches and whose quota (⌊share × n⌋
 and/or a count, n = ranked rows of the category) still has room for its whole tie group; a tie group that would
-cross a quota line drops to the next level as a whole and is flagged, so staff decide.
+cross a quota line drops to the next level as a whole and is flagged, so staff decide. A level's limits are its
+own, or, in a category where staff gave it an `AwardLevelRule`, that rule's three limits instead.
 """
 
 import math
@@ -36,7 +37,7 @@ from core.mail import mail_after_commit
 
 from .enums import RoundState
 from .models import ReviewRound, RoundResult
-from .models_levels import AwardLevel, CommitteeVote, LevelDecision, LevelScheme, SchemeRound
+from .models_levels import AwardLevel, AwardLevelRule, CommitteeVote, LevelDecision, LevelScheme, SchemeRound
 from .results import _chain_scores
 from .workflow_levels import RELEASE_SOURCES, LevelAction, LevelStatus
 
@@ -66,7 +67,9 @@ AUDIT_ACTIONS = {
     "levels.scheme_saved": gettext_lazy("level scheme saved"),
     "levels.levels_saved": gettext_lazy("award levels saved"),
     "levels.level_changed": gettext_lazy("proposed level changed"),
+    "levels.rules_saved": gettext_lazy("level rules of the categories saved"),
     "levels.vote_cast": gettext_lazy("committee vote cast"),
+    "levels.votes_reset": gettext_lazy("committee vote reset"),
     "levels.released": gettext_lazy("result list released"),
 }
 
@@ -136,6 +139,16 @@ def level_cap(rule: LevelRule, ranked: int) -> int | None:
     if rule.max_count is not None:
         caps.append(rule.max_count)
     return min(caps) if caps else None
+
+
+def category_rules(levels: Sequence[AwardLevel], overrides: dict, category_id: int) -> list[LevelRule]:
+    """The levels' rules in one category: a level's `AwardLevelRule` there (`overrides[(level_id, category_id)]`)
+    replaces all three of its own limits; otherwise the level's own limits apply."""
+    rules = []
+    for level in levels:
+        source = overrides.get((level.pk, category_id), level)
+        rules.append(LevelRule(level.pk, source.min_score, source.max_share, source.max_count))
+    return rules
 
 
 def _order_key(entry: Entry) -> tuple:
@@ -265,7 +278,7 @@ def combined_table(scheme: LevelScheme, *, with_chain_scores: bool = True) -> Co
     counted = tuple(SchemeRound.objects.filter(scheme=scheme).select_related("round"))
     levels = tuple(AwardLevel.objects.filter(scheme=scheme))
     level_by_id = {level.pk: level for level in levels}
-    rules = [LevelRule(lv.pk, lv.min_score, lv.max_share, lv.max_count) for lv in levels]
+    overrides = {(r.level_id, r.category_id): r for r in AwardLevelRule.objects.filter(level__scheme=scheme)}
     applications = candidates(scheme.edition)
     ids = [a.pk for a in applications]
     round_ids = {sr.round_id for sr in counted} | {int(r) for r in scheme.tie_break}
@@ -296,6 +309,7 @@ def combined_table(scheme: LevelScheme, *, with_chain_scores: bool = True) -> Co
 
     placements: dict[int, Placement] = {}
     for category_id in dict.fromkeys(a.category_id for a in applications):
+        rules = category_rules(levels, overrides, category_id)
         placements.update(propose([e for a, _c, e in drafts if a.category_id == category_id], rules))
 
     rows = []
@@ -529,6 +543,47 @@ def award_levels_save(*, actor, scheme: LevelScheme, rows: Sequence[dict]) -> li
     return kept
 
 
+def level_rules(scheme: LevelScheme) -> dict[tuple[int, int], AwardLevelRule]:
+    """The scheme's per-category rules by (level id, category id)."""
+    return {(r.level_id, r.category_id): r for r in AwardLevelRule.objects.filter(level__scheme=scheme)}
+
+
+@transaction.atomic
+def level_rules_save(*, actor, scheme: LevelScheme, rules: dict[tuple[int, int], dict]) -> None:
+    """Replace the per-category rules with `rules` ((level id, category id) → min_score, max_share, max_count);
+    a pair left out uses the level's own limits. Refused once released or once voting began. Audited."""
+    scheme = _locked(scheme)
+    _refuse_if_frozen(scheme)
+    level_ids = set(AwardLevel.objects.filter(scheme=scheme).values_list("pk", flat=True))
+    category_ids = set(scheme.edition.categories.values_list("pk", flat=True))
+    if any(lv not in level_ids or cat not in category_ids for lv, cat in rules):
+        raise BusinessRuleError(_("Only levels and categories of this edition can have rules."), code="foreign_rule")
+
+    def limits(r):
+        return (r["min_score"], r["max_share"], r["max_count"])
+
+    def summary(items):
+        return sorted(
+            [lv, cat, *(None if v is None else format(Decimal(v).normalize(), "f") for v in limits(r))]
+            for (lv, cat), r in items
+        )
+
+    existing = level_rules(scheme)
+    before = summary(((k, vars(r)) for k, r in existing.items()))
+    AwardLevelRule.objects.filter(level__scheme=scheme).exclude(
+        pk__in=[r.pk for k, r in existing.items() if k in rules]
+    ).delete()
+    for (level_id, category_id), values in rules.items():
+        rule = existing.get((level_id, category_id)) or AwardLevelRule(level_id=level_id, category_id=category_id)
+        for name in ("min_score", "max_share", "max_count"):
+            setattr(rule, name, values.get(name))
+        rule.full_clean(exclude=["level", "category"], validate_unique=False)
+        rule.save()
+    after = summary(((k, v) for k, v in rules.items()))
+    if before != after:
+        audit_record(actor=actor, obj=scheme, action="levels.rules_saved", changes={"rules": [before, after]})
+
+
 @transaction.atomic
 def level_change(*, actor, scheme: LevelScheme, application: Application, level: AwardLevel | None, reason: str):
     """Staff set an application's level (None = no level) with a reason; choosing the proposal again clears the
@@ -579,6 +634,31 @@ def vote_cast(*, actor, scheme: LevelScheme, approve: bool) -> tuple[CommitteeVo
     vote = CommitteeVote.objects.create(scheme=scheme, member=actor, approve=approve)
     audit_record(actor=actor, obj=scheme, action="levels.vote_cast", changes={"approve": [None, approve]})
     return vote, True
+
+
+@transaction.atomic
+def votes_reset(*, actor, scheme: LevelScheme, reason: str) -> int:
+    """Staff clear the committee's votes so the list can change (e.g. a level must change) and the committee
+    votes again. Only before the release and with a reason; audited with the cleared tally. Returns the number
+    of votes removed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessRuleError(_("Give a reason for resetting the vote."), code="no_reason")
+    scheme = _locked(scheme)
+    if scheme.is_released:
+        raise BusinessRuleError(_("The result list has been released."), code="released")
+    tally = vote_tally(scheme)
+    removed, _detail = CommitteeVote.objects.filter(scheme=scheme).delete()
+    if not removed:
+        raise BusinessRuleError(_("Nobody has voted yet."), code="no_votes")
+    audit_record(
+        actor=actor,
+        obj=scheme,
+        action="levels.votes_reset",
+        changes={"yes": [tally.yes, 0], "no": [tally.no, 0]},
+        note=reason,
+    )
+    return removed
 
 
 @transaction.atomic

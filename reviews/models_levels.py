@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from awards.models import Edition, Localized
+from awards.models import Category, Edition, Localized
 from core.models import TimeStampedModel
 
 from .models import ReviewRound
 
-__all__ = ["AwardLevel", "CommitteeVote", "LevelDecision", "LevelScheme", "SchemeRound"]
+__all__ = ["AwardLevel", "AwardLevelRule", "CommitteeVote", "LevelDecision", "LevelScheme", "SchemeRound"]
 
 
 class LevelScheme(TimeStampedModel):
@@ -114,6 +114,39 @@ class AwardLevel(Localized):
 
     def __str__(self):
         return self.localized("name")
+
+
+class AwardLevelRule(models.Model):
+    """A level's rule in one category, replacing the level's own three limits there (empty = no limit), so a
+    category can have its own score band and quotas (e.g. a stricter 标杆级 band for 创新型)."""
+
+    level = models.ForeignKey(AwardLevel, on_delete=models.CASCADE, related_name="rules", verbose_name=_("level"))
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    min_score = models.DecimalField(
+        _("minimum weighted total"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    max_share = models.DecimalField(
+        _("at most this percentage of the category"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    max_count = models.PositiveIntegerField(_("at most this many per category"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("level rule of a category")
+        verbose_name_plural = _("level rules of categories")
+        constraints = [models.UniqueConstraint(fields=["level", "category"], name="award_level_rule_unique")]
+
+    def __str__(self):
+        return f"{self.level} · {self.category}"
 
 
 class LevelDecision(TimeStampedModel):

@@ -623,3 +623,23 @@ def slot_for_group_member(user, pk) -> SessionSlot:
         pk=pk,
         application__group_id__in=roles.group_ids(user),
     )
+
+
+def slot_file_for(user, pk, *, staff: bool) -> SessionSlot | None:
+    """A slot whose presentation file `user` may download: staff any slot; a judge of the slot's session only
+    a slot they score (not a conflicted, blank one). None otherwise, and when nothing is uploaded."""
+    slot = SessionSlot.objects.select_related("session__round", "application").filter(pk=pk).exclude(file="").first()
+    if slot is None or staff:
+        return slot
+    session = judge_session(user, slot.session_id)
+    if session is None:
+        return None
+    row = next((r for r in judge_slots(user, session) if r["slot"].pk == slot.pk), None)
+    return slot if row and row["assignment"] is not None else None
+
+
+def slot_file_name(slot: SessionSlot) -> str:
+    """The download name: the application's number (the running order's key) and the group's file name.
+    Presentation rounds are not blind, so the group's own name for the file may show."""
+    number = slot.application.number or f"A{slot.application_id}"
+    return f"{number}-{slot.file_name or 'presentation'}"

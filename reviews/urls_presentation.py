@@ -16,6 +16,7 @@ urlpatterns = [
     path("session/<int:pk>/notify/", views.presentation_session_notify, name="presentation_session_notify"),
     path("session/<int:pk>/board/", views.presentation_board, name="presentation_board"),
     path("slot/<int:pk>/shift/<slug:direction>/", views.presentation_slot_shift, name="presentation_slot_shift"),
+    path("slot/<int:pk>/file/", views.presentation_slot_file, name="presentation_slot_file"),
     path("slot/<int:pk>/move/", views.presentation_slot_move, name="presentation_slot_move"),
     path("judge/<int:pk>/", views.presentation_judge_session, name="presentation_judge_session"),
     path("judge/<int:pk>/slot/<int:slot_pk>/", views.presentation_judge_slot, name="presentation_judge_slot"),

@@ -22,7 +22,15 @@ from documents.services import document_request
 
 from . import levels, rounds
 from .documents_levels import LEVELS_PDF, LEVELS_XLSX
-from .forms_levels import LevelChangeForm, SchemeForm, VoteForm, formset_rows, level_formset
+from .forms_levels import (
+    LevelChangeForm,
+    LevelRulesForm,
+    SchemeForm,
+    VoteForm,
+    VotesResetForm,
+    formset_rows,
+    level_formset,
+)
 
 STAFF_SECTION = "levels"
 manage_required = permission_required("reviews.manage_levels", raise_exception=True)
@@ -34,9 +42,23 @@ def _render(request, template, context):
 
 
 def _scheme(request, edition_pk):
-    """The edition's scheme; the first staff visit sets it up with the programme's defaults (idempotent)."""
+    """The edition's scheme for a POST: set up with the programme's defaults when missing (idempotent)."""
     edition = edition_for_editing(edition_pk)
     return levels.scheme_for_staff(edition.pk) or levels.scheme_ensure(actor=request.user, edition=edition)
+
+
+def _setup_page(request, edition):
+    """A GET before the edition has a scheme: reads only; the button posts to `levels_setup`."""
+    return _render(request, "reviews/levels/setup.html", {"edition": edition})
+
+
+@require_POST
+@login_required
+@manage_required
+def levels_setup(request, edition_pk):
+    scheme = _scheme(request, edition_pk)
+    messages.success(request, _("Award levels are set up with the programme's defaults; adjust them here."))
+    return redirect("reviews:levels_settings", edition_pk=scheme.edition_id)
 
 
 @login_required
@@ -48,7 +70,10 @@ def levels_index(request):
 @login_required
 @manage_required
 def levels_table(request, edition_pk):
-    scheme = _scheme(request, edition_pk)
+    edition = edition_for_editing(edition_pk)
+    scheme = levels.scheme_for_staff(edition.pk)
+    if scheme is None:
+        return _setup_page(request, edition)
     table = levels.combined_table(scheme)
     tally = levels.vote_tally(scheme)
     context = {
@@ -62,6 +87,7 @@ def levels_table(request, edition_pk):
         "frozen": scheme.is_released or tally.yes + tally.no > 0,
         "documents": [document_selectors.document_for(kind, scheme) for kind in KINDS.values()],
         "change_form": LevelChangeForm(scheme=scheme),
+        "reset_form": VotesResetForm(),
     }
     return _render(request, "reviews/levels/table.html", context)
 
@@ -69,7 +95,10 @@ def levels_table(request, edition_pk):
 @login_required
 @manage_required
 def levels_settings(request, edition_pk):
-    scheme = _scheme(request, edition_pk)
+    edition = edition_for_editing(edition_pk)
+    scheme = levels.scheme_for_staff(edition.pk)
+    if scheme is None:
+        return _setup_page(request, edition)
     edition_rounds = list(rounds.rounds_of_edition(scheme.edition))
     form = SchemeForm(request.POST or None, scheme=scheme, rounds=edition_rounds)
     formset = level_formset(scheme, request.POST or None)
@@ -96,6 +125,51 @@ def levels_settings(request, edition_pk):
         "reviews/levels/settings.html",
         {"scheme": scheme, "edition": scheme.edition, "form": form, "formset": formset},
     )
+
+
+@login_required
+@manage_required
+def levels_rules(request, edition_pk):
+    """Each category's own band and quotas per level (a level without one there uses its own limits)."""
+    edition = edition_for_editing(edition_pk)
+    scheme = levels.scheme_for_staff(edition.pk)
+    if scheme is None:
+        return _setup_page(request, edition)
+    form = LevelRulesForm(
+        request.POST or None,
+        levels=scheme.levels.all(),
+        categories=edition.categories.order_by("position", "pk"),
+        rules=levels.level_rules(scheme),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            levels.level_rules_save(actor=request.user, scheme=scheme, rules=form.rules())
+        except BusinessRuleError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The level rules of the categories are saved."))
+            return redirect("reviews:levels_table", edition_pk=scheme.edition_id)
+    return _render(request, "reviews/levels/rules.html", {"scheme": scheme, "edition": edition, "form": form})
+
+
+@require_POST
+@login_required
+@manage_required
+def levels_votes_reset(request, edition_pk):
+    scheme = levels.scheme_for_staff(edition_for_editing(edition_pk).pk)
+    if scheme is None:
+        raise Http404
+    form = VotesResetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for resetting the vote."))
+    else:
+        try:
+            levels.votes_reset(actor=request.user, scheme=scheme, reason=form.cleaned_data["reason"])
+        except BusinessRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The votes are cleared; the list can change and the committee votes again."))
+    return redirect("reviews:levels_table", edition_pk=scheme.edition_id)
 
 
 @require_POST

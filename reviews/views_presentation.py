@@ -21,6 +21,7 @@ from rules.contrib.views import permission_required
 from awards.selectors import edition_for_editing
 from core import roles
 from core.exceptions import BusinessRuleError
+from core.files import stored_file_response
 
 from . import declaration as declarations
 from . import presentation, scoring
@@ -380,6 +381,24 @@ def presentation_judge_slot(request, pk, slot_pk):
         )
     messages.success(request, _("Your score sheet is submitted.") if submit else _("Your score sheet is saved."))
     return redirect("reviews:presentation_judge_slot", pk=session.pk, slot_pk=slot_pk)
+
+
+@login_required
+@require_GET
+def presentation_slot_file(request, pk):
+    """A group's uploaded presentation file: staff, and the session's judges for a slot they score (after the
+    declaration); 404 for anyone else and when nothing is uploaded."""
+    staff = request.user.has_perm("reviews.manage_rounds")
+    slot = presentation.slot_file_for(request.user, pk, staff=staff)
+    if slot is None:
+        raise Http404
+    if not staff:
+        gate = _declaration_gate(request, slot.session.round)
+        if gate:
+            return gate
+    return stored_file_response(
+        slot.file, filename=presentation.slot_file_name(slot), content_type=slot.file_type or "application/octet-stream"
+    )
 
 
 # --- Groups -----------------------------------------------------------------------------------------------------------

@@ -77,3 +77,23 @@ def _register(name: str, kind: str, owner_object: str) -> None:
 for _side, _owner in (("own", "pr_session"), ("other", "pr_other_session")):
     for _kind in DOCUMENT_KINDS:
         _register(f"doc_{_kind}_{_side}", _kind, _owner)
+
+
+def _slot_with_file(world, slot_name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviews.presentation import slot_file_upload
+    from tests.reviews.test_presentation_services import MINIMAL_PDF
+
+    slot = world.get(slot_name)
+    return slot_file_upload(actor=None, slot=slot, uploaded_file=SimpleUploadedFile("slides.pdf", MINIMAL_PDF))
+
+
+@register_object("pr_own_slot_file")
+def _pr_own_slot_file(world):
+    return _slot_with_file(world, "pr_own_slot")
+
+
+@register_object("pr_other_slot_file")
+def _pr_other_slot_file(world):
+    return _slot_with_file(world, "pr_other_slot")
