@@ -63,7 +63,7 @@ def build(applications: int, experts: int = 5, seed: int = 2026):
             unit_id=template.unit_id,
             created_by_id=template.created_by_id,
             status=ReviewStatus.ADMITTED,
-            number=f"QB-{edition.year}-{i + 1:05d}",
+            number=f"QB{edition.pk}-{edition.year}-{i + 1:05d}",
         )
         for i in range(applications - 1)
     ]
@@ -144,7 +144,8 @@ def measure(scheme, runs: int) -> dict:
 
     table = combined_table(scheme)  # warm-up, and the rows `propose` is timed on
     queries = count_queries(lambda: combined_table(scheme))
-    rules = [LevelRule(lv.pk, lv.min_score, lv.max_share, lv.max_count) for lv in AwardLevel.objects.filter(scheme=scheme)]
+    levels = AwardLevel.objects.filter(scheme=scheme)
+    rules = [LevelRule(lv.pk, lv.min_score, lv.max_share, lv.max_count) for lv in levels]
     entries = defaultdict(list)
     for row in table.rows:
         entries[row.category_id].append(
