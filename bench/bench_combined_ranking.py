@@ -15,7 +15,8 @@ totals summed and each category sorted in Python. Floor and table take turns wit
     .venv/bin/python bench/bench_combined_ranking.py                 # 5,000 applications, 5 runs
     .venv/bin/python bench/bench_combined_ranking.py --applications 1000 --runs 3
 
-Uses the PostgreSQL database `saq_bench_reviews` (created and migrated on first use; left empty after each run).
+Uses the PostgreSQL database `saq_bench_reviews` (created and migrated on first use; emptied before each run, and
+the run's data rolled back).
 """
 
 import argparse
@@ -212,7 +213,11 @@ def main():
     from bench.bench_list_pages import setup_database
 
     setup_database("saq_bench_reviews")
+    from django.core.management import call_command
     from django.db import transaction
+
+    # Emptied first: the factories' sequences start again in each process, so nothing may be left from elsewhere.
+    call_command("flush", interactive=False, verbosity=0)
 
     try:
         with transaction.atomic():
