@@ -25,8 +25,8 @@ import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 
-def setup_database():
-    """Point the default connection at `saq_bench`, creating and migrating it if needed."""
+def setup_database(name: str = "saq_bench"):
+    """Point the default connection at database `name`, creating and migrating it if needed."""
     import psycopg
 
     base = settings.DATABASES["default"]
@@ -38,9 +38,9 @@ def setup_database():
         dbname=base["NAME"],
     )
     with psycopg.connect(**conninfo, autocommit=True) as conn:
-        if not conn.execute("select 1 from pg_database where datname='saq_bench'").fetchone():
-            conn.execute("create database saq_bench")
-    settings.DATABASES["default"]["NAME"] = "saq_bench"
+        if not conn.execute("select 1 from pg_database where datname=%s", [name]).fetchone():
+            conn.execute(f'create database "{name}"')
+    settings.DATABASES["default"]["NAME"] = name
     # Persistent connections, as in production (CONN_MAX_AGE=60): a new connection per request would dominate.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 600
     from django.core.management import call_command

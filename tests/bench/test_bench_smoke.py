@@ -1,0 +1,41 @@
+"""The benches run: each one's build, measurement and report at a small size, so a change that breaks a bench
+fails here rather than when someone next measures."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_combined_ranking_bench_runs_with_a_constant_number_of_queries():
+    from bench.bench_combined_ranking import build, measure, report
+
+    small = measure(build(10), runs=1)
+    large = measure(build(40), runs=1)
+
+    assert (small["rows"], large["rows"]) == (10, 40)
+    assert small["queries"] == large["queries"]
+    assert sum(large["levels"].values()) == 40
+    text = report(large, 1)
+    assert "combined_table" in text and "the floor's time" in text
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_session_board_bench_runs_through_gunicorn_without_errors(tmp_path):
+    from django.db import connection
+
+    from bench.bench_session_board import build, measure, report, start_gunicorn, stop
+
+    scene = build(judges=2, slots=2, staff=1)
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        process, url = start_gunicorn(connection.settings_dict["NAME"], 1, log)
+        try:
+            result = measure(url, scene, seconds=1, rounds=1)
+        finally:
+            stop(process)
+
+    log_text = log_path.read_text()
+    for name in ("saves", "board", "floor"):
+        assert result[name]["requests"] > 0, (name, log_text)
+        assert result[name]["errors"] == 0, (name, log_text)
+    assert "the floor's requests/s" in report(result, scene, seconds=1, rounds=1, workers=1)
