@@ -232,7 +232,11 @@ def test_closed_round_to_released_result_list(new_page, live_server, levels_stor
     group = new_page(PHONE)
     sign_in(group, base, top.group.leader.email, PASSWORD)
     group.goto(f"{base}/applications/{top.pk}/")
-    expect(group.locator("main")).to_contain_text("获奖")
+    badge = group.get_by_test_id("application-status")
+    expect(badge).to_have_text("获奖")
+    # The badge's text is white: it needs a background of its own to be read.
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    shoot(group, SHOTS, "group-awarded-390")
     for page in (leader, staff, group):
         assert page.js_errors == []
 
