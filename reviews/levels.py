@@ -207,6 +207,7 @@ class RoundCell:
     result: Decimal | None  # the round's own result
     note: str = ""
     flags: tuple[str, ...] = ()
+    round_name: str = ""  # labels the cell where the table stacks into cards on phones
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,8 @@ def combined_table(scheme: LevelScheme, *, with_chain_scores: bool = True) -> Co
         result = results.get((round_id, application_id))
         own = result.score if result else None
         score, note = adjusted.get(round_id, {}).get(application_id, (own, ""))
-        return RoundCell(round_id, score, own, note, tuple(result.flags) if result else ())
+        flags = tuple(result.flags) if result else ()
+        return RoundCell(round_id, score, own, note, flags, rounds_by_id[round_id].name)
 
     drafts = []
     for application in applications:

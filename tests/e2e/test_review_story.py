@@ -19,6 +19,7 @@ from applications.models import Application
 from reviews.declaration import declaration_sign
 from reviews.enums import AssignmentState, RoundState, SheetState
 from reviews.models import Assignment, ReviewRound, ScoreSheet
+from tests.e2e.review_helpers import DESKTOP, PHONE, TABLET, confirming, shoot
 from tests.e2e.test_unit_channel import sign_in
 from tests.factories import PASSWORD, staff_user
 from tests.factories.recommenders import qc_edition
@@ -27,25 +28,12 @@ from tests.factories.reviews import assigned, pool_expert, quick_admitted, recom
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots")
-PHONE = {"width": 390, "height": 844}
-TABLET = {"width": 820, "height": 1180}
-DESKTOP = {"width": 1366, "height": 900}
 REASON = "盖章扫描件不清晰，请重新上传清晰的盖章扫描件。"
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def _local(moment) -> str:
     return moment.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M")
-
-
-def _confirming(page):
-    """Accept every data-confirm dialog of this page."""
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
-
-
-def _overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def _score_items(round_, application) -> list[dict]:
@@ -70,7 +58,7 @@ def story():
 def test_formal_review_round_scoring_and_summary(new_page, live_server, story):
     base = live_server.url
     edition, (first, returned, third) = story["edition"], story["applications"]
-    staff_page = _confirming(new_page())
+    staff_page = confirming(new_page())
     sign_in(staff_page, base, "mishu@example.test", PASSWORD)
 
     # 1. 形式审查 queue: the three recommended applications wait for a decision.
@@ -108,7 +96,7 @@ def test_formal_review_round_scoring_and_summary(new_page, live_server, story):
     assert Application.objects.get(pk=third.pk).status == "admitted"
 
     # 2. The group sees the reason on its dashboard, edits and hands the correction back.
-    group_page = _confirming(new_page())
+    group_page = confirming(new_page())
     sign_in(group_page, base, returned.group.leader.email, PASSWORD)
     group_page.goto(f"{base}/portal/group/{returned.group_id}/")
     expect(group_page.get_by_test_id("formal-outcomes")).to_contain_text(REASON)
@@ -153,7 +141,7 @@ def test_formal_review_round_scoring_and_summary(new_page, live_server, story):
     # 4. Two experts, each on a tablet: declaration, accept, score item by item with the live total, submit.
     totals = {}
     for number, expert in enumerate(story["experts"][:2]):
-        page = _confirming(new_page(TABLET))
+        page = confirming(new_page(TABLET))
         sign_in(page, base, expert.user.email, PASSWORD)
         page.goto(f"{base}/portal/expert/")
         page.get_by_test_id("expert-round-link").click()
@@ -215,9 +203,7 @@ def test_formal_review_round_scoring_and_summary(new_page, live_server, story):
 
 
 def _shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert _overflow(page) <= 1, f"{name}: {_overflow(page)} px off-screen"
+    shoot(page, SHOTS, name)
 
 
 def test_review_pages_fit_phone_tablet_and_desktop(new_page, live_server):
