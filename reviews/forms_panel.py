@@ -12,6 +12,7 @@ from .panel import LEVEL_MAX_LENGTH
 
 class LeaderForm(StyledFormMixin, forms.Form):
     category = forms.IntegerField(widget=forms.HiddenInput)
+    session = forms.IntegerField(widget=forms.HiddenInput, required=False)  # a presentation round's panel
     leader = forms.TypedChoiceField(label=_("Leader"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, members=(), **kwargs):

@@ -13,13 +13,22 @@ __all__ = ["Panel", "PanelConclusion"]
 
 
 class Panel(TimeStampedModel):
-    """The experts of a round who judge one category (members are those with live assignments there); staff may
-    name one of them leader."""
+    """The experts of a round who judge one category (members are those with live assignments there), or, in a
+    presentation round, the judges of one session (`session` set); staff may name one of them leader."""
 
     round = models.ForeignKey(
         "reviews.ReviewRound", on_delete=models.CASCADE, related_name="panels", verbose_name=_("round")
     )
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    # A presentation round judges per session: two sessions of one category are two panels with their own leader.
+    session = models.ForeignKey(
+        "reviews.PresentationSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="panels",
+        verbose_name=_("session"),
+    )
     leader = models.ForeignKey(
         Expert, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_panels", verbose_name=_("leader")
     )
@@ -28,9 +37,18 @@ class Panel(TimeStampedModel):
         verbose_name = _("panel")
         verbose_name_plural = _("panels")
         ordering = ["round", "category__position", "category_id"]
-        constraints = [models.UniqueConstraint(fields=["round", "category"], name="panel_unique_category")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "category"], condition=models.Q(session__isnull=True), name="panel_unique_category"
+            ),
+            models.UniqueConstraint(
+                fields=["session"], condition=models.Q(session__isnull=False), name="panel_unique_session"
+            ),
+        ]
 
     def __str__(self):
+        if self.session_id:
+            return f"{self.round} · {self.session}"
         return f"{self.round} · {self.category}"
 
 

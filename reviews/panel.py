@@ -1,7 +1,9 @@
 """Panels (评审组), their leaders (评审组长) and the consensus meeting (合议).
 
 A panel is the experts of a round who judge one category: those with a live assignment on an application of that
-category. Staff may name one of them leader. Once every live assignment of the panel has a submitted sheet, the
+category. A presentation round has a panel per session instead: its judges, through the live assignments of the
+session's slots (a conflicted judge's blank slot has none, so it never holds the panel up). Staff may name one of
+them leader. Once every live assignment of the panel has a submitted sheet, the
 leader (and staff) see all of the panel's scores and comments, and record the panel's conclusion per application:
 the agreed score (the round's result, or the result adjusted with a reason) and a recommended level. Other
 experts never see this page. `panel_conclusions(round_)` is how the combined ranking reads the conclusions.
@@ -20,34 +22,53 @@ from core.audit import audit_record
 from core.exceptions import BusinessRuleError
 
 from .conflicts import conflict_pairs
-from .enums import LIVE_ASSIGNMENT_STATES, RoundState, SheetState
-from .models import Assignment, Panel, PanelConclusion, ReviewRound, RoundRubric
+from .enums import LIVE_ASSIGNMENT_STATES, RoundKind, RoundState, SheetState
+from .models import Assignment, Panel, PanelConclusion, PresentationSession, ReviewRound, RoundRubric, SessionSlot
 from .results import round_results
 from .scoring import rubric_items
 
 LEVEL_MAX_LENGTH = 40
 
 
-def _members_qs(round_: ReviewRound, category_id: int):
-    return Assignment.objects.filter(
-        round=round_, application__category_id=category_id, state__in=LIVE_ASSIGNMENT_STATES
-    )
+def _members_qs(round_: ReviewRound, category_id: int, session_id: int | None = None):
+    """The live assignments of a category's panel, or of a session's (those on the session's slots: a slot is
+    unique per round and application, so the join adds no duplicates)."""
+    live = Assignment.objects.filter(round=round_, state__in=LIVE_ASSIGNMENT_STATES)
+    if session_id is not None:
+        return live.filter(application__presentation_slots__session_id=session_id)
+    return live.filter(application__category_id=category_id)
 
 
-def panel_members(round_: ReviewRound, category_id: int) -> list[Expert]:
-    ids = _members_qs(round_, category_id).values("expert")
+def _panel_assignments(panel: Panel):
+    return _members_qs(panel.round, panel.category_id, panel.session_id)
+
+
+def panel_members(round_: ReviewRound, category_id: int, session_id: int | None = None) -> list[Expert]:
+    ids = _members_qs(round_, category_id, session_id).values("expert")
     return list(Expert.objects.filter(pk__in=ids).select_related("user").order_by("user__full_name", "pk"))
 
 
 @transaction.atomic
-def panel_leader_set(*, actor, round: ReviewRound, category, expert: Expert | None) -> Panel:
-    """Name `expert` (one of the panel's experts) leader of the round's panel for `category`, or clear the leader
-    (None). Staff only. Locks the panel row; audited `panel.leader_set`; a no-op writes nothing."""
+def panel_leader_set(
+    *, actor, round: ReviewRound, category, expert: Expert | None, session: PresentationSession | None = None
+) -> Panel:
+    """Name `expert` (one of the panel's experts) leader of the round's panel for `category` — for `session` in a
+    presentation round, which judges per session — or clear the leader (None). Staff only. Locks the panel row;
+    audited `panel.leader_set`; a no-op writes nothing."""
     if not roles.is_staff(actor):
         raise BusinessRuleError(_("Only the secretariat names panel leaders."), code="staff")
-    if expert is not None and not _members_qs(round, category.pk).filter(expert=expert).exists():
+    if (round.kind == RoundKind.PRESENTATION) != (session is not None):
+        raise BusinessRuleError(
+            _("A presentation round has a panel per session; other rounds a panel per category."), code="panel_kind"
+        )
+    if session is not None:
+        if session.round_id != round.pk:
+            raise BusinessRuleError(_("The session is not part of this round."), code="session_round")
+        category = session.category
+    session_id = session.pk if session is not None else None
+    if expert is not None and not _members_qs(round, category.pk, session_id).filter(expert=expert).exists():
         raise BusinessRuleError(_("The leader must be one of the panel's experts."), code="not_member")
-    panel, _created = Panel.objects.get_or_create(round=round, category=category)
+    panel, _created = Panel.objects.get_or_create(round=round, category=category, session=session)
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     old = panel.leader_id
     new = expert.pk if expert else None
@@ -106,7 +127,7 @@ def panel_review(panel: Panel, user) -> PanelReview:
     out."""
     round_ = panel.round
     assignments = list(
-        _members_qs(round_, panel.category_id)
+        _panel_assignments(panel)
         .select_related("expert__user", "application", "sheet__rubric")
         .order_by("code", "application_id", "expert__user__full_name")
     )
@@ -152,7 +173,7 @@ def panel_review(panel: Panel, user) -> PanelReview:
 
 
 def panel_complete(panel: Panel) -> bool:
-    live = _members_qs(panel.round, panel.category_id)
+    live = _panel_assignments(panel)
     return live.exists() and not live.exclude(sheet__state=SheetState.SUBMITTED).exists()
 
 
@@ -193,7 +214,7 @@ def panel_conclusion_record(
         raise BusinessRuleError(
             _("Not every expert of the panel has submitted: the conclusion waits."), code="incomplete"
         )
-    if not _members_qs(panel.round, panel.category_id).filter(application=application).exists():
+    if not _panel_assignments(panel).filter(application=application).exists():
         raise BusinessRuleError(_("This application is not judged by this panel."), code="not_in_panel")
     if application.pk in _hidden_for(actor, panel.round):
         raise BusinessRuleError(_("You have a conflict of interest with this application."), code="conflict")
@@ -250,7 +271,8 @@ def panel_conclusion_record(
 
 
 def panel_conclusions(round_: ReviewRound) -> dict[int, PanelConclusion]:
-    """{application id: the panel's conclusion} for every application of the round that has one."""
+    """{application id: the panel's conclusion} for every application of the round that has one (an application
+    sits in one session per round, so one panel concludes on it)."""
     return {
         c.application_id: c
         for c in PanelConclusion.objects.filter(panel__round=round_).select_related("panel__leader__user")
@@ -258,20 +280,44 @@ def panel_conclusions(round_: ReviewRound) -> dict[int, PanelConclusion]:
 
 
 def round_panels(round_: ReviewRound) -> list[dict]:
-    """Each category of the round with live assignments: its panel (or None), its members and whether all are
-    submitted (for the staff's panel page)."""
+    """Each panel of the round with live assignments — per category, or per session in a presentation round: its
+    panel (or None), its members and whether all are submitted (for the staff's panel page). Rows carry
+    `category`, `session` (None outside presentation rounds) and `key` (unique per row, for the form ids)."""
     rows = list(
         Assignment.objects.filter(round=round_, state__in=LIVE_ASSIGNMENT_STATES)
         .select_related("application__category", "expert__user", "sheet")
         .order_by("application__category__position", "application__category_id", "expert__user__full_name")
     )
-    panels = {p.category_id: p for p in Panel.objects.filter(round=round_).select_related("leader__user")}
+    by_session = round_.kind == RoundKind.PRESENTATION
+    sessions = {}
+    if by_session:
+        sessions = {
+            slot.application_id: slot.session
+            for slot in SessionSlot.objects.filter(round=round_).select_related("session__category")
+        }
+        # An assignment off every session (not made by the session tools) belongs to no panel.
+        rows = [a for a in rows if a.application_id in sessions]
+        rows.sort(key=lambda a: (sessions[a.application_id].starts_at, sessions[a.application_id].pk))
+    panels = {
+        (p.session_id if by_session else p.category_id): p
+        for p in Panel.objects.filter(round=round_, session__isnull=not by_session).select_related("leader__user")
+    }
     out: dict[int, dict] = {}
     for assignment in rows:
         category = assignment.application.category
+        session = sessions.get(assignment.application_id)
+        key = session.pk if by_session else category.pk
         entry = out.setdefault(
-            category.pk,
-            {"category": category, "panel": panels.get(category.pk), "members": {}, "submitted": 0, "total": 0},
+            key,
+            {
+                "key": f"s{key}" if by_session else f"c{key}",
+                "category": category,
+                "session": session,
+                "panel": panels.get(key),
+                "members": {},
+                "submitted": 0,
+                "total": 0,
+            },
         )
         entry["members"].setdefault(assignment.expert_id, assignment.expert)
         entry["total"] += 1
@@ -291,14 +337,14 @@ def panels_led_by(user) -> list[Panel]:
     return list(
         Panel.objects.filter(leader=expert)
         .exclude(round__state=RoundState.DRAFT)
-        .select_related("round", "category")
+        .select_related("round", "category", "session")
         .order_by("-round__opens_at", "category__position")
     )
 
 
 def panel_for(user, pk) -> Panel | None:
     """Panel `pk` for its leader or staff (None for anyone else: the page answers 404)."""
-    panel = Panel.objects.filter(pk=pk).select_related("round__edition", "category", "leader__user").first()
+    panel = Panel.objects.filter(pk=pk).select_related("round__edition", "category", "session", "leader__user").first()
     if panel is None or not user.has_perm("reviews.lead_panel", panel):
         return None
     return panel

@@ -16,6 +16,7 @@ from core.exceptions import BusinessRuleError
 from . import panel as panels
 from . import rounds
 from .forms_panel import ConclusionForm, LeaderForm
+from .models import PresentationSession
 
 manage_required = permission_required("reviews.manage_panels", raise_exception=True)
 
@@ -27,10 +28,11 @@ def round_panels(request, pk):
     rows = panels.round_panels(round_)
     for row in rows:
         leader = row["panel"].leader_id if row["panel"] else None
+        session = row["session"]
         row["form"] = LeaderForm(
-            initial={"category": row["category"].pk, "leader": leader},
+            initial={"category": row["category"].pk, "session": session.pk if session else None, "leader": leader},
             members=row["members"],
-            prefix=row["category"].pk,
+            prefix=row["key"],
         )
     return render(
         request, "reviews/panel/round_panels.html", {"round": round_, "rows": rows, "staff_section": "review_rounds"}
@@ -42,15 +44,24 @@ def round_panels(request, pk):
 @require_POST
 def panel_leader(request, pk):
     round_ = rounds.round_for_staff(pk)
-    category = get_object_or_404(Category, pk=request.POST.get("category"), edition_id=round_.edition_id)
-    members = panels.panel_members(round_, category.pk)
+    session_pk = request.POST.get("session") or ""
+    session = None
+    if session_pk:
+        # A presentation round's panels are its sessions: the session names the category too.
+        if not session_pk.isdigit():
+            raise Http404
+        session = get_object_or_404(PresentationSession.objects.select_related("category"), pk=session_pk, round=round_)
+        category = session.category
+    else:
+        category = get_object_or_404(Category, pk=request.POST.get("category"), edition_id=round_.edition_id)
+    members = panels.panel_members(round_, category.pk, session.pk if session else None)
     form = LeaderForm(request.POST, members=members)
     if not form.is_valid():
         messages.error(request, _("Choose one of the panel's experts."))
         return redirect("reviews:round_panels", pk=round_.pk)
     expert = next((e for e in members if e.pk == form.cleaned_data["leader"]), None)
     try:
-        panels.panel_leader_set(actor=request.user, round=round_, category=category, expert=expert)
+        panels.panel_leader_set(actor=request.user, round=round_, category=category, expert=expert, session=session)
     except BusinessRuleError as error:
         messages.error(request, error.message)
     else:
