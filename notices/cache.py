@@ -38,15 +38,19 @@ def timeout_until(next_due) -> int:
 def cached_fragment(request, name: str, key_parts: tuple, build) -> str:
     """The fragment `name` for anonymous visitors from the cache; signed-in users always get a fresh one.
 
-    `build()` returns (html, next_due): the rendered fragment and the next scheduled publication that would change it.
+    `build()` returns (html, next_due): the rendered fragment and the next scheduled publication that would change
+    it (None: nothing is scheduled).
     """
     if request.user.is_authenticated:
         return build()[0]
     from django.utils.translation import get_language
 
     key = ":".join(["notices", version(), name, get_language() or "", *map(str, key_parts)])
-    html = cache.get(key)
-    if html is None:
-        html, next_due = build()
-        cache.set(key, html, timeout_until(next_due))
+    cached = cache.get(key)
+    # The entry also carries its own due time: a fragment is never served past the next scheduled notice, even
+    # when the cache keeps it a moment longer than its timeout.
+    if cached is not None and (cached[1] is None or timezone.now() < cached[1]):
+        return cached[0]
+    html, due = build()
+    cache.set(key, (html, due), timeout_until(due))
     return html

@@ -48,10 +48,7 @@ def filter_programmes() -> QuerySet[Programme]:
 def public_notice(pk, at=None) -> Notice:
     try:
         return (
-            Notice.objects.filter(_visible(at))
-            .select_related("programme")
-            .prefetch_related("attachments")
-            .get(pk=pk)
+            Notice.objects.filter(_visible(at)).select_related("programme").prefetch_related("attachments").get(pk=pk)
         )
     except Notice.DoesNotExist:
         raise Http404 from None

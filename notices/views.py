@@ -40,7 +40,9 @@ def notice_list(request):
 def notice_detail(request, pk):
     def build():
         notice = selectors.public_notice(pk)
-        return render_to_string("notices/_notice_detail.html", {"notice": notice}, request=request), selectors.next_due()
+        return render_to_string(
+            "notices/_notice_detail.html", {"notice": notice}, request=request
+        ), selectors.next_due()
 
     fragment = cached_fragment(request, "detail", (pk,), build)
     return render(request, "notices/notice_detail.html", {"fragment": fragment})

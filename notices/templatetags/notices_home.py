@@ -18,6 +18,8 @@ def latest_notices(context):
 
     def build():
         notices = selectors.latest_notices(HOME_COUNT)
-        return render_to_string("notices/_home_latest.html", {"notices": notices}, request=request), selectors.next_due()
+        return render_to_string(
+            "notices/_home_latest.html", {"notices": notices}, request=request
+        ), selectors.next_due()
 
-    return mark_safe(cached_fragment(request, "home", (), build))  # noqa: S308  (our own rendered template)
+    return mark_safe(cached_fragment(request, "home", (), build))  # our own rendered template
