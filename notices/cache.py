@@ -4,11 +4,13 @@ Fragments (not whole pages) are cached because the page around them carries the 
 lives until the next scheduled notice is due, so a scheduled notice appears on time without any job.
 """
 
+import hashlib
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 VERSION_KEY = "notices:version"
 MAX_AGE = 300  # seconds; a bumped version makes older fragments unreachable at once anyway
@@ -43,9 +45,9 @@ def cached_fragment(request, name: str, key_parts: tuple, build) -> str:
     """
     if request.user.is_authenticated:
         return build()[0]
-    from django.utils.translation import get_language
-
-    key = ":".join(["notices", version(), name, get_language() or "", *map(str, key_parts)])
+    # Hashed: the parts include the visitor's query string, of any length.
+    parts = hashlib.sha256("\x1f".join([get_language() or "", *map(str, key_parts)]).encode()).hexdigest()
+    key = f"notices:{version()}:{name}:{parts}"
     cached = cache.get(key)
     # The entry also carries its own due time: a fragment is never served past the next scheduled notice, even
     # when the cache keeps it a moment longer than its timeout.

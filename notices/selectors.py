@@ -40,9 +40,9 @@ def next_due(at=None):
     )["due"]
 
 
-def filter_programmes() -> QuerySet[Programme]:
-    """Programmes that have at least one notice, for the public filter."""
-    return Programme.objects.filter(notices__isnull=False).distinct().order_by("code")
+def filter_programmes(at=None) -> QuerySet[Programme]:
+    """Programmes with at least one visible notice, for the public filter."""
+    return Programme.objects.filter(notices__in=Notice.objects.filter(_visible(at))).distinct().order_by("code")
 
 
 def public_notice(pk, at=None) -> Notice:

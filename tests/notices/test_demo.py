@@ -3,6 +3,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from core.seeding import seeders
 from notices import demo
 from notices.enums import NoticeState
 from notices.models import Notice
@@ -22,3 +23,12 @@ def test_demo_notices_are_published_pinned_and_scheduled_idempotently():
     scheduled = Notice.objects.exclude(pk__in=[n.pk for n in visible]).get()
     assert scheduled.publish_at > timezone.now()
     assert all(n.body.startswith("<p>") and "</p><p>" in n.body for n in Notice.objects.all())
+
+
+def test_demo_notices_belong_to_the_seeded_programmes_and_run_last():
+    from tests.factories.awards import ProgrammeFactory
+
+    qc = ProgrammeFactory(code="QC")
+    demo.seed(stdout=io.StringIO())
+    assert Notice.objects.get(pinned=True).programme == qc
+    assert seeders()[-1] == ("notices", demo.seed)

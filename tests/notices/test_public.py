@@ -92,6 +92,30 @@ def test_list_query_count_is_constant(client, django_assert_num_queries, rows):
     assert response.content.decode().count('data-testid="notice-row"') == rows
 
 
+@pytest.mark.parametrize("attachments", [0, 3])
+def test_detail_query_count_is_constant(client, django_assert_num_queries, attachments):
+    from django.core.files.base import ContentFile
+
+    from notices.models import NoticeAttachment
+
+    notice = published_notice(title="附件通知")
+    for n in range(attachments):
+        row = NoticeAttachment(notice=notice, file_name=f"附件{n}.pdf", file_type="application/pdf", size=1)
+        row.file.save(f"a{n}.pdf", ContentFile(b"%PDF-1.4"), save=False)
+        row.save()
+    with django_assert_num_queries(3):  # notice, its attachments, next scheduled notice
+        html = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
+    assert html.count("附件") >= attachments and all(f"附件{n}.pdf" in html for n in range(attachments))
+
+
+def test_programme_filter_offers_only_programmes_with_visible_notices(client):
+    shown, hidden = ProgrammeFactory(name="有通知的活动"), ProgrammeFactory(name="只有草稿的活动")
+    published_notice(programme=shown)
+    NoticeFactory(programme=hidden)
+    html = _listed(client)
+    assert "有通知的活动" in html and "只有草稿的活动" not in html
+
+
 def test_home_shows_open_editions_and_latest_notices(client):
     from tests.factories.awards import open_edition
 
