@@ -18,5 +18,6 @@ urlpatterns = [
     path("recommenders/", include("recommenders.urls")),
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]

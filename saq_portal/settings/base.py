@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "notifications",
     "recommenders",
     "reviews",
+    "notices",
 ]
 
 MIDDLEWARE = [
