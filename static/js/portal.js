@@ -46,9 +46,11 @@
     var submitter = event.submitter;
     var message = (submitter && submitter.dataset.confirm) || event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); return; }
-    // Stop double submits: disable the buttons of a form once it is on its way.
+    // Stop double submits: disable the buttons of a form once it is on its way (not when a script held it back,
+    // e.g. the autosave sending it after the saves in flight: its button must still count in the form data).
     if (!event.target.hasAttribute("data-allow-resubmit")) {
       window.setTimeout(function () {
+        if (event.defaultPrevented) { return; }
         event.target.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
       }, 0);
     }

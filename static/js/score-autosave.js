@@ -37,6 +37,14 @@
     return params;
   }
 
+  // Two payloads hold the same input (the revision and the CSRF token aside).
+  function same(a, b) {
+    function key(entries) {
+      return JSON.stringify(entries.filter(function (p) { return p[0] !== "revision" && p[0] !== "csrfmiddlewaretoken"; }));
+    }
+    return key(a) === key(b);
+  }
+
   function setRevision(form, revision, entries) {
     var input = form.querySelector("[name=revision]");
     if (input) input.value = revision;
@@ -81,20 +89,31 @@
           try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
           status(self.form, text(self.form, "Saved"), "saved");
         }
+        // The server's total, unless the expert has typed on since this payload left (then the page's live total
+        // is the newer figure and the next save brings the server's).
         var total = self.form.querySelector("[data-score-total]");
-        if (total && result.data.total) total.textContent = result.data.total;
+        if (total && result.data.total && same(entries, payload(self.form))) total.textContent = result.data.total;
       } else {
         // Refused by the server (closed, stale, out of range): keep nothing queued, say why.
         try { localStorage.removeItem(self.key); } catch (e) { /* ignore */ }
         status(self.form, result.data.message || "Error", "error");
       }
       self.flush();
+      self.idle();
     }, function () {
       // Network failure: keep the latest payload and retry later.
       self.busy = false;
       if (!self.next) self.next = entries;
       status(self.form, text(self.form, "Pending"), "pending");
     });
+  };
+
+  // Runs the submit that waited for the saves in flight (see `start`), once none is left.
+  Saver.prototype.idle = function () {
+    if (this.busy || this.next || !this.onIdle) return;
+    var run = this.onIdle;
+    this.onIdle = null;
+    run();
   };
 
   function start(form) {
@@ -117,6 +136,18 @@
       saver.queue(stored);
     }
     form.addEventListener("change", function () { saver.queue(payload(form)); });
+    // Leaving the last field fires "change" just before the click on save or submit: that autosave bumps the
+    // sheet's revision, so a submit sent alongside it would carry the old one and be refused as stale. The submit
+    // waits for the saves in flight and then goes with the revision they returned.
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.autosaveReleased === "1" || (!saver.busy && !saver.next)) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      saver.onIdle = function () {
+        form.dataset.autosaveReleased = "1";
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+      };
+    });
     window.addEventListener("online", function () { saver.flush(); });
     setInterval(function () { saver.flush(); }, 15000);
   }

@@ -24,8 +24,9 @@ from tests.factories.applications import submitted_application
 
 pytestmark = [pytest.mark.unit]
 
-IN_DOCUMENT_REVIEW = "in_document_review"
-AWARDED = "awarded"
+# Hypothetical statuses a later app might add (not the real ones reviews registers, which the table knows).
+IN_DOCUMENT_REVIEW = "example_in_document_review"
+AWARDED = "example_awarded"
 
 
 def test_derived_sets_of_applications_own_pipeline():
