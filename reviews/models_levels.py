@@ -80,14 +80,9 @@ class SchemeRound(models.Model):
         return f"{self.round} × {self.weight}%"
 
 
-class AwardLevel(Localized):
-    """等级: one level, best first. Within each category an application gets the best level whose minimum score it
-    reaches (a band) and whose quota (a share of the category and/or a count) is not yet full."""
+class LevelLimits(models.Model):
+    """A level's three limits within a category: a score band and quotas (a share and/or a count); empty = none."""
 
-    scheme = models.ForeignKey(LevelScheme, on_delete=models.CASCADE, related_name="levels", verbose_name=_("scheme"))
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
-    name = models.CharField(_("name"), max_length=40)
-    name_en = models.CharField(_("name in English"), max_length=40, blank=True)
     min_score = models.DecimalField(
         _("minimum weighted total"),
         max_digits=6,
@@ -107,6 +102,19 @@ class AwardLevel(Localized):
     max_count = models.PositiveIntegerField(_("at most this many per category"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class AwardLevel(Localized, LevelLimits):
+    """等级: one level, best first. Within each category an application gets the best level whose minimum score it
+    reaches (a band) and whose quota (a share of the category and/or a count) is not yet full."""
+
+    scheme = models.ForeignKey(LevelScheme, on_delete=models.CASCADE, related_name="levels", verbose_name=_("scheme"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=40)
+    name_en = models.CharField(_("name in English"), max_length=40, blank=True)
+
+    class Meta:
         verbose_name = _("award level")
         verbose_name_plural = _("award levels")
         ordering = ["scheme", "position", "id"]
@@ -116,29 +124,12 @@ class AwardLevel(Localized):
         return self.localized("name")
 
 
-class AwardLevelRule(models.Model):
+class AwardLevelRule(LevelLimits):
     """A level's rule in one category, replacing the level's own three limits there (empty = no limit), so a
     category can have its own score band and quotas (e.g. a stricter 标杆级 band for 创新型)."""
 
     level = models.ForeignKey(AwardLevel, on_delete=models.CASCADE, related_name="rules", verbose_name=_("level"))
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
-    min_score = models.DecimalField(
-        _("minimum weighted total"),
-        max_digits=6,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    max_share = models.DecimalField(
-        _("at most this percentage of the category"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    max_count = models.PositiveIntegerField(_("at most this many per category"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("level rule of a category")

@@ -40,13 +40,14 @@ EXTENSIONS = {PDF: "pdf", "image/png": "png", "image/jpeg": "jpg"}
 INLINE_TYPES = frozenset(EXTENSIONS)
 
 
-def _expert_only(user):
+def expert_only(user):
+    """Refuse (403) anyone who is not an expert of the pool; shared by the expert channel's pages."""
     if not user.has_perm("accounts.access_expert_channel") or selectors.expert_of(user) is None:
         raise PermissionDenied
 
 
 def _round_for(request, round_pk):
-    _expert_only(request.user)
+    expert_only(request.user)
     round_ = selectors.expert_round(request.user, round_pk)
     if round_ is None:
         raise Http404
@@ -54,14 +55,14 @@ def _round_for(request, round_pk):
 
 
 def _assignment_for(request, pk):
-    _expert_only(request.user)
+    expert_only(request.user)
     assignment = selectors.assignment_for(request.user, pk)
     if assignment is None:
         raise Http404
     return assignment
 
 
-def _declaration_gate(request, round_):
+def declaration_gate(request, round_):
     """A redirect to the declaration page while the expert has not signed it for this round (else None)."""
     if declarations.declaration_signed(selectors.expert_of(request.user), round_):
         return None
@@ -151,7 +152,7 @@ def _round_context(request, round_, *, conflict_form=None) -> dict:
 @login_required
 def expert_round(request, round_pk):
     round_ = _round_for(request, round_pk)
-    gate = _declaration_gate(request, round_)
+    gate = declaration_gate(request, round_)
     if gate:
         return gate
     return render(request, "reviews/expert_round.html", _round_context(request, round_))
@@ -171,7 +172,7 @@ def _call(module: str, name: str):
 @require_POST
 def expert_accept(request, pk):
     assignment = _assignment_for(request, pk)
-    gate = _declaration_gate(request, assignment.round)
+    gate = declaration_gate(request, assignment.round)
     if gate:
         return gate
     service = _call("assign", "assignment_accept")
@@ -191,7 +192,7 @@ def expert_accept(request, pk):
 @require_POST
 def expert_decline(request, pk):
     assignment = _assignment_for(request, pk)
-    gate = _declaration_gate(request, assignment.round)
+    gate = declaration_gate(request, assignment.round)
     if gate:
         return gate
     form = DeclineForm(request.POST)
@@ -214,7 +215,7 @@ def expert_decline(request, pk):
 @require_POST
 def expert_conflict(request, round_pk):
     round_ = _round_for(request, round_pk)
-    gate = _declaration_gate(request, round_)
+    gate = declaration_gate(request, round_)
     if gate:
         return gate
     rows = selectors.round_assignments(request.user, round_)
@@ -315,7 +316,7 @@ def _assignment_context(request, assignment, *, form=None, error="") -> dict:
 @require_http_methods(["GET", "POST"])
 def expert_assignment(request, pk):
     assignment = _assignment_for(request, pk)
-    gate = _declaration_gate(request, assignment.round)
+    gate = declaration_gate(request, assignment.round)
     if gate:
         return gate
     if request.method == "GET":
@@ -375,7 +376,7 @@ def _strip_pdf(handle) -> bytes | None:
 @login_required
 def expert_file(request, pk, attachment_pk):
     assignment = _assignment_for(request, pk)
-    gate = _declaration_gate(request, assignment.round)
+    gate = declaration_gate(request, assignment.round)
     if gate:
         return gate
     attachment = selectors.attachment_of(assignment, attachment_pk)

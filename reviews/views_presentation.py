@@ -23,7 +23,6 @@ from core import roles
 from core.exceptions import BusinessRuleError
 from core.files import stored_file_response
 
-from . import declaration as declarations
 from . import presentation, scoring
 from . import selectors_expert as expert_selectors
 from .conflicts import round_pool
@@ -39,6 +38,7 @@ from .forms_presentation import (
 )
 from .forms_rounds import RoundForm
 from .models_presentation import PresentationSession
+from .views_expert import declaration_gate, expert_only
 
 manage_required = permission_required("reviews.manage_rounds", raise_exception=True)
 STAFF_SECTION = "presentation"
@@ -276,25 +276,17 @@ def presentation_board(request, pk):
 
 
 def _judge_session(request, pk) -> PresentationSession:
-    if not request.user.has_perm("accounts.access_expert_channel") or expert_selectors.expert_of(request.user) is None:
-        raise PermissionDenied
+    expert_only(request.user)
     session = presentation.judge_session(request.user, pk)
     if session is None:
         raise Http404
     return session
 
 
-def _declaration_gate(request, round_):
-    if declarations.declaration_signed(expert_selectors.expert_of(request.user), round_):
-        return None
-    url = reverse("reviews:expert_declaration", args=[round_.pk])
-    return redirect(f"{url}?next={request.get_full_path()}")
-
-
 @login_required
 def presentation_judge_session(request, pk):
     session = _judge_session(request, pk)
-    gate = _declaration_gate(request, session.round)
+    gate = declaration_gate(request, session.round)
     if gate:
         return gate
     rows = presentation.judge_slots(request.user, session)
@@ -343,7 +335,7 @@ def presentation_judge_slot(request, pk, slot_pk):
     """One presentation's sheet. A POST with `X-Autosave` answers JSON (the autosave script); a plain POST (no
     JavaScript, or the Submit button) redirects."""
     session = _judge_session(request, pk)
-    gate = _declaration_gate(request, session.round)
+    gate = declaration_gate(request, session.round)
     if gate:
         return gate
     row = _judge_row(request, session, slot_pk)
@@ -393,7 +385,7 @@ def presentation_slot_file(request, pk):
     if slot is None:
         raise Http404
     if not staff:
-        gate = _declaration_gate(request, slot.session.round)
+        gate = declaration_gate(request, slot.session.round)
         if gate:
             return gate
     return stored_file_response(
