@@ -1,6 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The staff menu's review entries: label, URL name, permission, order, section.
+STAFF_PAGES = (
+    (_("Formal review"), "reviews:formal_queue", "reviews.formal_review", 40, "formal_review"),
+    (_("Review rounds"), "reviews:round_index", "reviews.manage_rounds", 45, "review_rounds"),
+    (_("Presentation competition"), "reviews:presentation_index", "reviews.manage_rounds", 46, "presentation"),
+    (_("Award levels"), "reviews:levels_index", "reviews.manage_levels", 47, "levels"),
+    (_("Expert pool"), "reviews:pool_home", "reviews.manage_pool", 85, "pool"),
+    (_("Expert declaration"), "reviews:staff_declaration", "reviews.manage_declaration", 86, "declaration"),
+)
+
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
@@ -45,56 +55,13 @@ class ReviewsConfig(AppConfig):
         # its own pages and selectors (`selectors_expert`), which show only what a (blind) expert may see.
         dashboards.register("expert", views_expert.dashboard_panel)
         dashboards.register("expert", views_onsite.dashboard_panel)
-        staff_nav.register(
-            label=_("Expert pool"),
-            url_name="reviews:pool_home",
-            permission="reviews.manage_pool",
-            order=85,
-            section="pool",
-        )
-        staff_nav.register(
-            label=_("Expert declaration"),
-            url_name="reviews:staff_declaration",
-            permission="reviews.manage_declaration",
-            order=86,
-            section="declaration",
-        )
         register_labels(formal.AUDIT_LABELS)
-        staff_nav.register(
-            label=_("Formal review"),
-            url_name="reviews:formal_queue",
-            permission="reviews.formal_review",
-            order=40,
-            section="formal_review",
-        )
-        application_panels.register_detail(panels_formal.application_panel)
-        dashboards.register("group", panels_formal.group_panel)
-        dashboards.register("unit", panels_formal.unit_panel)
-        dashboards.register("recommender", panels_formal.recommender_panel)
-        application_panels.register_detail(panels_levels.application_panel)
-        dashboards.register("group", panels_levels.group_panel)
-        dashboards.register("unit", panels_levels.unit_panel)
-        dashboards.register("recommender", panels_levels.recommender_panel)
-        staff_nav.register(
-            label=_("Review rounds"),
-            url_name="reviews:round_index",
-            permission="reviews.manage_rounds",
-            order=45,
-            section="review_rounds",
-        )
-        staff_nav.register(
-            label=_("Award levels"),
-            url_name="reviews:levels_index",
-            permission="reviews.manage_levels",
-            order=47,
-            section="levels",
-        )
+        # What each outcome shows its group, unit and recommender: the formal review's, then the released level.
+        for panels in (panels_formal, panels_levels):
+            application_panels.register_detail(panels.application_panel)
+            for role in ("group", "unit", "recommender"):
+                dashboards.register(role, getattr(panels, f"{role}_panel"))
         dashboards.register("group", panels_presentation.group_panel)
         dashboards.register("expert", panels_presentation.expert_panel)
-        staff_nav.register(
-            label=_("Presentation competition"),
-            url_name="reviews:presentation_index",
-            permission="reviews.manage_rounds",
-            order=46,
-            section="presentation",
-        )
+        for label, url_name, permission, order, section in STAFF_PAGES:
+            staff_nav.register(label=label, url_name=url_name, permission=permission, order=order, section=section)
