@@ -11,8 +11,10 @@ class NoticesConfig(AppConfig):
         from core.audit import register_labels
         from core.seeding import register
 
-        from . import demo, rules  # noqa: F401  (rules: the notices.* permissions)
+        from . import demo, rules, workflow  # noqa: F401  (rules: the notices.* permissions)
         from .enums import AUDIT_ACTIONS
+
+        workflow.register()
 
         register_labels(AUDIT_ACTIONS)
         register(60, "notices", demo.seed)  # last: notices may name the programmes awards seeded

@@ -333,3 +333,10 @@ def unit_queue_editions(unit: Unit) -> list[Edition]:
 
 def unit_endorsement_of(application: Application) -> Endorsement | None:
     return Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()
+
+
+def recommender_names(application_ids) -> dict[int, list[str]]:
+    """The recommending organisation(s) of each application, the lead first: what results lists, certificates and
+    tables print in the "recommender" column. One query however many applications."""
+    rows = Application.objects.filter(pk__in=list(application_ids)).values_list("pk", "unit__recommender__name")
+    return {pk: [name] if name else [] for pk, name in rows}

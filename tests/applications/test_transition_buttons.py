@@ -201,8 +201,9 @@ POSTS = {
 }
 # Moves made only in bulk, never from an application's page: the release of an edition's award levels moves every
 # candidate at once (reviews.levels.scheme_release, tested in tests/reviews/test_levels_services.py), so no page
-# below offers them and no per-application POST may make them.
-BULK_ONLY = {"award", "not_award"}
+# below offers them and no per-application POST may make them. The same holds for the objection outcome, the
+# edition's finalisation and the revocation (notices.results, on their own pages).
+BULK_ONLY = {"award", "not_award", "withdraw_award", "confirm_award", "revoke_award"}
 assert set(POSTS) | BULK_ONLY == set(TRANSITIONS)
 
 
