@@ -13,6 +13,15 @@ class AwardsConfig(AppConfig):
 
         register(20, "awards", demo.seed)
 
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Edition, Phase, Programme
+        from .selectors import open_editions_bump
+
+        for model in (Programme, Edition, Phase):
+            post_save.connect(open_editions_bump, sender=model, dispatch_uid=f"open-editions-{model.__name__}")
+            post_delete.connect(open_editions_bump, sender=model, dispatch_uid=f"open-editions-del-{model.__name__}")
+
         from core.audit import register_labels
 
         from .templatetags.awards_tags import AUDIT_ACTIONS

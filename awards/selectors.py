@@ -65,6 +65,43 @@ def open_editions(at=None) -> QuerySet[Edition]:
     )
 
 
+# The home page's list for anonymous visitors comes from the cache: building it costs a query whose planning alone
+# takes longer than the rest of the page. Any write to a programme, edition or phase bumps the version (signals in
+# AwardsConfig.ready); the entry also expires at the nearest deadline it shows, and within a minute otherwise, so an
+# edition whose window opens by the clock appears within that minute.
+OPEN_EDITIONS_VERSION_KEY = "awards:open-editions:version"
+OPEN_EDITIONS_MAX_AGE = 60
+
+
+def open_editions_bump(**_kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(OPEN_EDITIONS_VERSION_KEY)
+
+
+def open_editions_cached() -> list[Edition]:
+    """`open_editions()` as a list, from the cache when it is fresh (see OPEN_EDITIONS_MAX_AGE)."""
+    import time
+
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    version = cache.get(OPEN_EDITIONS_VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(OPEN_EDITIONS_VERSION_KEY, version, None)
+    key = f"awards:open-editions:{version}:{get_language()}"
+    now = timezone.now()
+    entry = cache.get(key)
+    if entry is not None and now < entry[0]:
+        return entry[1]
+    editions = list(open_editions())
+    expires = min([now + timezone.timedelta(seconds=OPEN_EDITIONS_MAX_AGE)] + [e.application_ends_at for e in editions])
+    timeout = max(1, int((expires - now).total_seconds()) + 1)
+    cache.set(key, (expires, editions), timeout)
+    return editions
+
+
 def _top_categories() -> QuerySet[Category]:
     """Top-level categories with their sub-types (and both rubrics) prefetched."""
     subtypes = Category.objects.select_related("rubric").order_by("position", "id")

@@ -10,9 +10,10 @@ class HomeView(TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        from awards.selectors import open_editions  # core sits below the apps: import when the page is built
+        # core sits below the apps: import when the page is built
+        from awards.selectors import open_editions_cached
 
-        return {**super().get_context_data(**kwargs), "open_editions": list(open_editions())}
+        return {**super().get_context_data(**kwargs), "open_editions": open_editions_cached()}
 
 
 def permission_denied(request, exception=None):

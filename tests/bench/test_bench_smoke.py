@@ -39,3 +39,18 @@ def test_session_board_bench_runs_through_gunicorn_without_errors(tmp_path):
         assert result[name]["requests"] > 0, (name, log_text)
         assert result[name]["errors"] == 0, (name, log_text)
     assert "the floor's requests/s" in report(result, scene, seconds=1, rounds=1, workers=1)
+
+
+@pytest.mark.django_db
+def test_public_pages_bench_serves_cached_pages_without_queries(settings):
+    from bench.bench_public_pages import build, cold_after_publish, measure, report
+
+    settings.ROOT_URLCONF = "bench.bench_urls"
+    staff, first = build(30)
+    pages = [("one notice", f"/notices/{first.pk}/", "各有关单位".encode()), ("home page", "/", b"<html")]
+    result = measure(pages, seconds=0.2, rounds=1)
+    cold = cold_after_publish(staff, "/notices/", "基准即时发布".encode(), runs=2)
+
+    assert result["one notice"]["queries"] == 0 and result["home page"]["queries"] == 0
+    assert result["floor"]["rps"] > 0 and cold > 0
+    assert "of the floor's requests/s" in report(result, cold, 30)
