@@ -6,6 +6,7 @@ A submitted sheet may still be changed (and is submitted again) until the round 
 it is read-only and only staff correct it, with a reason, audited with the figures before and after.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -141,6 +142,23 @@ def sheet_save(
     return sheet
 
 
+@contextmanager
+def _closed_round_correction():
+    """Tell the database trigger (migration 0005) that the write inside is the audited correction: the one write a
+    closed round's sheet accepts. Switched off again right after, so nothing later in the transaction inherits it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL saq.score_correction = 'on'")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL saq.score_correction = 'off'")
+
+
 @transaction.atomic
 def sheet_correct(*, actor, sheet: ScoreSheet, scores, reason: str) -> ScoreSheet:
     """Staff correct a sheet once the round is closed: every item, a reason; audited with before and after."""
@@ -161,7 +179,8 @@ def sheet_correct(*, actor, sheet: ScoreSheet, scores, reason: str) -> ScoreShee
     sheet.scores = cleaned
     sheet.total = sheet_total
     sheet.revision += 1
-    sheet.save()
+    with _closed_round_correction():
+        sheet.save()
     audit_record(
         actor=actor,
         obj=sheet,
