@@ -45,13 +45,14 @@ RECOMMENDATION_HEADERS = [
     "成果名称/课题",
     "小组名称",
     "申报单位",
+    "联合推荐单位",
     "课题类型",
     "单位自评分",
     "推荐单位评审均分",
     "排名",
     "推荐意见",
 ]
-RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 12, 10, 12, 6, 40]
+RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 28, 12, 10, 12, 6, 40]
 # The decisions as the recommender's page words them (the Action labels: 推荐 / 不予推荐), in Chinese.
 DECISION_ACTIONS = {Status.RECOMMENDED: Action.RECOMMEND, Status.DECLINED: Action.DECLINE}
 UNDECIDED_TEXT = "待定"
@@ -80,6 +81,8 @@ class RecommendationRow:
     reviewer_mean: Decimal | None
     rank: int | None
     opinion: str
+    # 联合推荐: every recommending organisation, the lead first, "、"-joined; empty when the lead recommends alone.
+    joint: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,11 +144,15 @@ def _queue(dossier: Dossier, statuses):
 
 
 def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
-    """The recommended applications, by category and rank: one query. 排名 is the place among the recommended
-    applications of the category, in the order of the organisation's ranking (1..k: the best recommended is 1
-    even when a better-ranked application was not recommended; the review summary shows the full ranking)."""
+    """The recommended applications, by category and rank: three queries (the rows, then `recommender_names` for
+    联合推荐). 排名 is the place among the recommended applications of the category, in the order of the
+    organisation's ranking (1..k: the best recommended is 1 even when a better-ranked application was not
+    recommended; the review summary shows the full ranking)."""
     rows, places = [], {}
-    for a in _queue(dossier, [Status.RECOMMENDED]):
+    applications = list(_queue(dossier, [Status.RECOMMENDED]))
+    names = selectors.recommender_names(a.pk for a in applications) if applications else {}
+    for a in applications:
+        joint = names.get(a.pk, [])
         place = None
         if a.rank is not None:
             place = places[a.category_id] = places.get(a.category_id, 0) + 1
@@ -160,6 +167,7 @@ def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
                 reviewer_mean=scores.round_half_up(a.reviewer_mean),
                 rank=place,
                 opinion=a.recommender_opinion or decision_text(Status.RECOMMENDED),
+                joint="、".join(joint) if len(joint) > 1 else "",
             )
         )
     return rows
@@ -231,7 +239,19 @@ def statistics_version(dossier: Dossier) -> str:
 
 def _recommendation_cells(rows: Sequence[RecommendationRow]):
     for index, r in enumerate(rows, start=1):
-        yield [index, r.number, r.title, r.group, r.unit, r.category, r.self_total, r.reviewer_mean, r.rank, r.opinion]
+        yield [
+            index,
+            r.number,
+            r.title,
+            r.group,
+            r.unit,
+            r.joint,
+            r.category,
+            r.self_total,
+            r.reviewer_mean,
+            r.rank,
+            r.opinion,
+        ]
 
 
 def recommendation_table_xlsx(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
