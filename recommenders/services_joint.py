@@ -45,7 +45,9 @@ def corecommendation_invite(
 ) -> CoRecommendation:
     """Invite `recommender` to recommend `application` jointly (again, after it declined)."""
     application = (
-        Application.objects.select_for_update().select_related("edition__programme", "unit").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("edition__programme", "unit")
+        .get(pk=application.pk)
     )
     if problem := joint_problem(application):
         raise BusinessRuleError(problem)
@@ -85,7 +87,7 @@ def corecommendation_decide(
 ) -> CoRecommendation:
     """The invited organisation confirms (joins the recommendation) or declines."""
     row = (
-        CoRecommendation.objects.select_for_update()
+        CoRecommendation.objects.select_for_update(of=("self",))
         .select_related("application__edition__programme", "application__unit__recommender", "recommender")
         .get(pk=co_recommendation.pk)
     )
