@@ -31,6 +31,9 @@ class RecommendersConfig(AppConfig):
         from applications import panels as application_panels
 
         application_panels.register_detail(panels_joint.application_panel)
+        from .selectors import recommender_names
+
+        application_panels.register_recommender_names(recommender_names)
         dashboards.register("unit", panels_unit.panel)
         dashboards.register("recommender", panels_recommender.panel)
         dashboards.register("staff", panels_recommender.staff_panel)

@@ -11,8 +11,8 @@ from applications.enums import Status
 from awards.enums import ProgrammeKind
 from awards.models import Programme
 from core.models import AuditEntry
-from recommenders import selectors, services, services_joint
 from recommenders import documents_recommender as tables
+from recommenders import selectors, services, services_joint
 from recommenders.models import CoRecommendation, CoRecommendationState
 from tests.factories import RecommenderFactory, UnitFactory, recommender_member
 from tests.factories.recommenders import decided, endorsed_application, qc_edition
@@ -198,7 +198,7 @@ def test_the_detail_page_names_every_recommender(application, lead, co, lead_dec
 def test_names_lead_first_then_confirmed_by_invitation_order(application, lead, lead_decider):
     first, second, declined, pending = (RecommenderFactory() for _ in range(4))
     rows = [invite(application, lead_decider, r) for r in (second, first, declined, pending)]
-    for row, confirm in zip(rows[:3], (True, True, False)):
+    for row, confirm in zip(rows[:3], (True, True, False), strict=True):
         services_joint.corecommendation_decide(
             actor=recommender_member(row.recommender), co_recommendation=row, confirm=confirm
         )
@@ -261,3 +261,12 @@ def test_the_invitations_page_runs_constant_queries(django_assert_max_num_querie
         invite(other, lead_decider, co)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).content.decode().count('data-testid="invitation"') == 6
+
+
+def test_the_staff_list_names_every_recommender(application, lead, co, lead_decider, co_decider):
+    from tests.factories import staff_user
+
+    row = invite(application, lead_decider, co)
+    services_joint.corecommendation_decide(actor=co_decider, co_recommendation=row, confirm=True)
+    page = client_for(staff_user()).get(reverse("applications:staff_list")).content.decode()
+    assert f"{lead.name}、{co.name}" in page
