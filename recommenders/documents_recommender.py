@@ -45,14 +45,18 @@ RECOMMENDATION_HEADERS = [
     "成果名称/课题",
     "小组名称",
     "申报单位",
-    "联合推荐单位",
     "课题类型",
     "单位自评分",
     "推荐单位评审均分",
     "排名",
     "推荐意见",
 ]
-RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 28, 12, 10, 12, 6, 40]
+RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 12, 10, 12, 6, 40]
+# 联合推荐: when a row is recommended jointly, the table gains this column after 申报单位 (every organisation, the
+# lead first); a table without a joint recommendation keeps its usual columns.
+JOINT_HEADER = "联合推荐单位"
+JOINT_AFTER = RECOMMENDATION_HEADERS.index("申报单位") + 1
+JOINT_WIDTH = 28
 # The decisions as the recommender's page words them (the Action labels: 推荐 / 不予推荐), in Chinese.
 DECISION_ACTIONS = {Status.RECOMMENDED: Action.RECOMMEND, Status.DECLINED: Action.DECLINE}
 UNDECIDED_TEXT = "待定"
@@ -237,29 +241,37 @@ def statistics_version(dossier: Dossier) -> str:
 # --- Builders (pure) ----------------------------------------------------------------------------------------------
 
 
+def has_joint(rows: Sequence[RecommendationRow]) -> bool:
+    return any(r.joint for r in rows)
+
+
+def recommendation_headers(rows: Sequence[RecommendationRow]) -> list[str]:
+    if not has_joint(rows):
+        return RECOMMENDATION_HEADERS
+    return [*RECOMMENDATION_HEADERS[:JOINT_AFTER], JOINT_HEADER, *RECOMMENDATION_HEADERS[JOINT_AFTER:]]
+
+
+def _recommendation_widths(rows: Sequence[RecommendationRow]) -> list[int]:
+    if not has_joint(rows):
+        return RECOMMENDATION_WIDTHS
+    return [*RECOMMENDATION_WIDTHS[:JOINT_AFTER], JOINT_WIDTH, *RECOMMENDATION_WIDTHS[JOINT_AFTER:]]
+
+
 def _recommendation_cells(rows: Sequence[RecommendationRow]):
+    joint = has_joint(rows)
     for index, r in enumerate(rows, start=1):
-        yield [
-            index,
-            r.number,
-            r.title,
-            r.group,
-            r.unit,
-            r.joint,
-            r.category,
-            r.self_total,
-            r.reviewer_mean,
-            r.rank,
-            r.opinion,
-        ]
+        cells = [index, r.number, r.title, r.group, r.unit]
+        cells += [r.joint] if joint else []
+        cells += [r.category, r.self_total, r.reviewer_mean, r.rank, r.opinion]
+        yield cells
 
 
 def recommendation_table_xlsx(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
     return build_table_workbook(
         title=meta.title("成果推荐表"),
-        headers=RECOMMENDATION_HEADERS,
+        headers=recommendation_headers(rows),
         rows=list(_recommendation_cells(rows)),
-        column_widths=RECOMMENDATION_WIDTHS,
+        column_widths=_recommendation_widths(rows),
         sheet_title="推荐表",
         write_only=len(rows) > WRITE_ONLY_ROWS,
     )
@@ -268,7 +280,13 @@ def recommendation_table_xlsx(meta: TableMeta, rows: Sequence[RecommendationRow]
 def recommendation_table_pdf(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
     return render_pdf(
         "recommenders/recommendation_table_pdf.html",
-        {"meta": meta, "title": meta.title("成果推荐表"), "headers": RECOMMENDATION_HEADERS, "rows": rows},
+        {
+            "meta": meta,
+            "title": meta.title("成果推荐表"),
+            "headers": recommendation_headers(rows),
+            "rows": rows,
+            "joint": has_joint(rows),
+        },
     )
 
 

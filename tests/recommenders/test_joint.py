@@ -241,7 +241,17 @@ def test_the_recommendation_table_shows_both(application, lead, co, lead_decider
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     values = [cell.value for line in sheet.iter_rows() for cell in line]
     assert f"{lead.name}、{co.name}" in values
-    assert "联合推荐单位" in values
+    headers = tables.recommendation_headers(rows)
+    assert headers.index("联合推荐单位") == headers.index("申报单位") + 1
+    assert headers in [[cell.value for cell in line] for line in sheet.iter_rows()]
+    assert tables.recommendation_table_pdf(tables.table_meta(dossier), rows).startswith(b"%PDF")
+
+
+def test_a_table_without_joint_recommendations_keeps_its_columns(application, lead, lead_decider):
+    decided(application, lead_decider)
+    dossier = services.dossier_for(recommender=lead, edition=application.edition)
+    rows = tables.recommendation_rows(dossier)
+    assert tables.recommendation_headers(rows) == tables.RECOMMENDATION_HEADERS
 
 
 def test_the_invitations_page_runs_constant_queries(django_assert_max_num_queries, edition, unit, co, lead_decider):
