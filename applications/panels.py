@@ -103,3 +103,18 @@ def detail_extras(request, application) -> dict:
         context["application_panels"] += extra.pop("application_panels", [])
         context.update(extra)
     return context
+
+
+# --- The recommending organisations of listed applications (联合推荐) ---------------------------------------------
+#
+# recommenders registers `recommender_names(application_ids) -> {pk: [lead, joint...]}` (a constant number of
+# queries); without it a list shows the unit's recommender alone.
+_RECOMMENDER_NAMES: list = []
+
+
+def register_recommender_names(provider) -> None:
+    _RECOMMENDER_NAMES[:] = [provider]
+
+
+def recommender_names(application_ids) -> dict[int, list[str]]:
+    return _RECOMMENDER_NAMES[0](application_ids) if _RECOMMENDER_NAMES else {}

@@ -468,6 +468,11 @@ def staff_applications(request):
         request,
         selectors.staff_applications(edition=edition, status=data.get("status", ""), search=data.get("q", "").strip()),
     )
+    # Joint recommendations (联合推荐) name several organisations: read them for the page at once.
+    rows = list(page)
+    names = panels.recommender_names([a.pk for a in rows]) if rows else {}
+    for application in rows:
+        application.recommender_names = names.get(application.pk, [])
     context = {
         "form": form,
         "page": page,

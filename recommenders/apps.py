@@ -10,7 +10,15 @@ class RecommendersConfig(AppConfig):
         from accounts import dashboards
         from core.seeding import register
 
-        from . import demo, documents_recommender, documents_unit, panels_recommender, panels_unit  # noqa: F401
+        from . import (  # noqa: F401
+            demo,
+            documents_recommender,
+            documents_unit,
+            panels_joint,
+            panels_recommender,
+            panels_unit,
+            rules_joint,
+        )
 
         register(40, "recommenders", demo.seed)
         from core.audit import register_labels
@@ -18,6 +26,14 @@ class RecommendersConfig(AppConfig):
         from .enums import AUDIT_ACTIONS
 
         register_labels(AUDIT_ACTIONS)
+        # 联合推荐: the invited organisation sees that application; its detail page names every recommender.
+        rules_joint.register_visibility()
+        from applications import panels as application_panels
+
+        application_panels.register_detail(panels_joint.application_panel)
+        from .selectors import recommender_names
+
+        application_panels.register_recommender_names(recommender_names)
         dashboards.register("unit", panels_unit.panel)
         dashboards.register("recommender", panels_recommender.panel)
         dashboards.register("staff", panels_recommender.staff_panel)

@@ -52,6 +52,11 @@ RECOMMENDATION_HEADERS = [
     "推荐意见",
 ]
 RECOMMENDATION_WIDTHS = [6, 16, 40, 22, 32, 12, 10, 12, 6, 40]
+# 联合推荐: when a row is recommended jointly, the table gains this column after 申报单位 (every organisation, the
+# lead first); a table without a joint recommendation keeps its usual columns.
+JOINT_HEADER = "联合推荐单位"
+JOINT_AFTER = RECOMMENDATION_HEADERS.index("申报单位") + 1
+JOINT_WIDTH = 28
 # The decisions as the recommender's page words them (the Action labels: 推荐 / 不予推荐), in Chinese.
 DECISION_ACTIONS = {Status.RECOMMENDED: Action.RECOMMEND, Status.DECLINED: Action.DECLINE}
 UNDECIDED_TEXT = "待定"
@@ -80,6 +85,8 @@ class RecommendationRow:
     reviewer_mean: Decimal | None
     rank: int | None
     opinion: str
+    # 联合推荐: every recommending organisation, the lead first, "、"-joined; empty when the lead recommends alone.
+    joint: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,11 +148,15 @@ def _queue(dossier: Dossier, statuses):
 
 
 def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
-    """The recommended applications, by category and rank: one query. 排名 is the place among the recommended
-    applications of the category, in the order of the organisation's ranking (1..k: the best recommended is 1
-    even when a better-ranked application was not recommended; the review summary shows the full ranking)."""
+    """The recommended applications, by category and rank: three queries (the rows, then `recommender_names` for
+    联合推荐). 排名 is the place among the recommended applications of the category, in the order of the
+    organisation's ranking (1..k: the best recommended is 1 even when a better-ranked application was not
+    recommended; the review summary shows the full ranking)."""
     rows, places = [], {}
-    for a in _queue(dossier, [Status.RECOMMENDED]):
+    applications = list(_queue(dossier, [Status.RECOMMENDED]))
+    names = selectors.recommender_names(a.pk for a in applications) if applications else {}
+    for a in applications:
+        joint = names.get(a.pk, [])
         place = None
         if a.rank is not None:
             place = places[a.category_id] = places.get(a.category_id, 0) + 1
@@ -160,6 +171,7 @@ def recommendation_rows(dossier: Dossier) -> list[RecommendationRow]:
                 reviewer_mean=scores.round_half_up(a.reviewer_mean),
                 rank=place,
                 opinion=a.recommender_opinion or decision_text(Status.RECOMMENDED),
+                joint="、".join(joint) if len(joint) > 1 else "",
             )
         )
     return rows
@@ -229,17 +241,37 @@ def statistics_version(dossier: Dossier) -> str:
 # --- Builders (pure) ----------------------------------------------------------------------------------------------
 
 
+def has_joint(rows: Sequence[RecommendationRow]) -> bool:
+    return any(r.joint for r in rows)
+
+
+def recommendation_headers(rows: Sequence[RecommendationRow]) -> list[str]:
+    if not has_joint(rows):
+        return RECOMMENDATION_HEADERS
+    return [*RECOMMENDATION_HEADERS[:JOINT_AFTER], JOINT_HEADER, *RECOMMENDATION_HEADERS[JOINT_AFTER:]]
+
+
+def _recommendation_widths(rows: Sequence[RecommendationRow]) -> list[int]:
+    if not has_joint(rows):
+        return RECOMMENDATION_WIDTHS
+    return [*RECOMMENDATION_WIDTHS[:JOINT_AFTER], JOINT_WIDTH, *RECOMMENDATION_WIDTHS[JOINT_AFTER:]]
+
+
 def _recommendation_cells(rows: Sequence[RecommendationRow]):
+    joint = has_joint(rows)
     for index, r in enumerate(rows, start=1):
-        yield [index, r.number, r.title, r.group, r.unit, r.category, r.self_total, r.reviewer_mean, r.rank, r.opinion]
+        cells = [index, r.number, r.title, r.group, r.unit]
+        cells += [r.joint] if joint else []
+        cells += [r.category, r.self_total, r.reviewer_mean, r.rank, r.opinion]
+        yield cells
 
 
 def recommendation_table_xlsx(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
     return build_table_workbook(
         title=meta.title("成果推荐表"),
-        headers=RECOMMENDATION_HEADERS,
+        headers=recommendation_headers(rows),
         rows=list(_recommendation_cells(rows)),
-        column_widths=RECOMMENDATION_WIDTHS,
+        column_widths=_recommendation_widths(rows),
         sheet_title="推荐表",
         write_only=len(rows) > WRITE_ONLY_ROWS,
     )
@@ -248,7 +280,13 @@ def recommendation_table_xlsx(meta: TableMeta, rows: Sequence[RecommendationRow]
 def recommendation_table_pdf(meta: TableMeta, rows: Sequence[RecommendationRow]) -> bytes:
     return render_pdf(
         "recommenders/recommendation_table_pdf.html",
-        {"meta": meta, "title": meta.title("成果推荐表"), "headers": RECOMMENDATION_HEADERS, "rows": rows},
+        {
+            "meta": meta,
+            "title": meta.title("成果推荐表"),
+            "headers": recommendation_headers(rows),
+            "rows": rows,
+            "joint": has_joint(rows),
+        },
     )
 
 

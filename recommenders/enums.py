@@ -44,4 +44,7 @@ AUDIT_ACTIONS = {
     "dossier.statistics_saved": _("activity statistics saved"),
     **{f"dossier.handed_in.{kind.value}": kind.label for kind in HandInKind},
     "dossier.handin_refused": _("generated table not handed in"),
+    "corecommendation.invited": _("invited to recommend jointly"),
+    "corecommendation.confirmed": _("joint recommendation confirmed"),
+    "corecommendation.declined": _("joint recommendation declined"),
 }

@@ -146,3 +146,6 @@ class HandIn(models.Model):
 
     def __str__(self):
         return f"{self.dossier} · {self.get_kind_display()}"
+
+
+from .models_joint import CoRecommendation, CoRecommendationState  # noqa: E402, F401

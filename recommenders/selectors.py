@@ -5,7 +5,7 @@ page that shows "n of N used", so the two never disagree."""
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 
 from accounts.enums import ApprovalStatus
@@ -18,7 +18,7 @@ from awards.models import Category, Edition, Phase
 from core import roles
 
 from .enums import Decision, EndorsementLevel
-from .models import Dossier, Endorsement, Evaluation, HandIn
+from .models import CoRecommendation, CoRecommendationState, Dossier, Endorsement, Evaluation, HandIn
 
 # Derived from the status table (applications.enums): a status added later after "recommended" shows in both
 # queues without a list here to edit. Every one of these states is reached only through a submission, so the unit's
@@ -336,7 +336,68 @@ def unit_endorsement_of(application: Application) -> Endorsement | None:
 
 
 def recommender_names(application_ids) -> dict[int, list[str]]:
-    """The recommending organisation(s) of each application, the lead first: what results lists, certificates and
-    tables print in the "recommender" column. One query however many applications."""
-    rows = Application.objects.filter(pk__in=list(application_ids)).values_list("pk", "unit__recommender__name")
-    return {pk: [name] if name else [] for pk, name in rows}
+    """The recommending organisation(s) of each application, the lead first, then the organisations that confirmed
+    a joint recommendation (联合推荐) in the order they were invited: what results lists, certificates and tables
+    print in the "recommender" column. Two queries however many applications."""
+    ids = list(application_ids)
+    rows = Application.objects.filter(pk__in=ids).values_list("pk", "unit__recommender__name")
+    names = {pk: [name] if name else [] for pk, name in rows}
+    joint = (
+        CoRecommendation.objects.filter(application_id__in=ids, state=CoRecommendationState.CONFIRMED)
+        .order_by("invited_at", "pk")
+        .values_list("application_id", "recommender__name")
+    )
+    for application_id, name in joint:
+        if application_id in names and name not in names[application_id]:
+            names[application_id].append(name)
+    return names
+
+
+# --- 联合推荐 (joint recommendation) ---------------------------------------------------------------------------------
+
+
+def co_recommendations_of(application) -> list:
+    """Every invitation of the application (any state), in invitation order, with who invited and answered."""
+    return list(
+        CoRecommendation.objects.filter(application=application)
+        .select_related("recommender", "invited_by", "decided_by")
+        .order_by("invited_at", "pk")
+    )
+
+
+def invitable_recommenders(application) -> QuerySet[Recommender]:
+    """Active organisations the lead may invite: not itself, not already invited or confirmed."""
+    taken = CoRecommendation.objects.filter(application=application).exclude(state=CoRecommendationState.DECLINED)
+    return (
+        Recommender.objects.filter(is_active=True)
+        .exclude(pk=application.unit.recommender_id)
+        .exclude(pk__in=taken.values("recommender_id"))
+        .order_by("name")
+    )
+
+
+def joint_invitations(recommender: Recommender) -> list:
+    """The organisation's invitations, open ones first, newest first: one query."""
+    return list(
+        CoRecommendation.objects.filter(recommender=recommender)
+        .select_related(
+            "application__edition__programme",
+            "application__unit__recommender",
+            "application__category",
+            "invited_by",
+            "decided_by",
+        )
+        .annotate(
+            open_first=Case(
+                When(state=CoRecommendationState.INVITED, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("open_first", "-invited_at", "-pk")
+    )
+
+
+def co_recommendation_or_404(pk):
+    return get_object_or_404(
+        CoRecommendation.objects.select_related("application__edition__programme", "application__unit", "recommender"),
+        pk=pk,
+    )

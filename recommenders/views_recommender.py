@@ -42,6 +42,7 @@ from .forms_recommender import (
     StatisticsForm,
 )
 from .models import Dossier
+from .panels_joint import joint_card_context
 
 # --- Fetch and authorise ----------------------------------------------------------------------------------------
 
@@ -151,7 +152,9 @@ def recommender_queue(request, recommender_pk):
 # --- One application --------------------------------------------------------------------------------------------
 
 
-def _application_context(request, application, *, score_form=None, decision_form=None, return_form=None) -> dict:
+def _application_context(
+    request, application, *, score_form=None, decision_form=None, return_form=None, joint_form=None
+) -> dict:
     user = request.user
     recommender = application.unit.recommender
     edition = application.edition
@@ -215,6 +218,7 @@ def _application_context(request, application, *, score_form=None, decision_form
         "answers": answer_rows(application),
         "events": list(application.events.all()),
         **_deadline(edition),
+        **joint_card_context(request, application, invite_form=joint_form),
     }
 
 
