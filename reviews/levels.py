@@ -713,7 +713,7 @@ def released_level_lower(*, actor, application: Application, level: AwardLevel, 
     if not reason:
         raise BusinessRuleError(_("Give a reason for changing the level."), code="no_reason")
     decision = (
-        LevelDecision.objects.select_for_update()
+        LevelDecision.objects.select_for_update(of=("self",))
         .select_related("level", "application")
         .filter(application=application, released=True)
         .first()
