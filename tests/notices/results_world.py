@@ -51,4 +51,10 @@ def published(edition, *, started_ago=datetime.timedelta(hours=1), working_days=
     return publicity
 
 
-OBJECTOR = {"real_name": "张三", "mobile": "13812345678", "email": "zs@example.com", "reason": "数据造假", "consent": True}
+OBJECTOR = {
+    "real_name": "张三",
+    "mobile": "13812345678",
+    "email": "zs@example.com",
+    "reason": "数据造假",
+    "consent": True,
+}

@@ -93,7 +93,7 @@ def test_bad_mobile_no_consent_and_fake_evidence_are_refused(world):
         assert refused.value.code == code
     with pytest.raises(BusinessRuleError):  # not on the list
         _file(publicity, refused_app)
-    with pytest.raises(Exception):  # content checks: a script named .pdf
+    with pytest.raises(BusinessRuleError):  # content checks: a script named .pdf
         _file(publicity, best, files=[SimpleUploadedFile("a.pdf", b"<script>alert(1)</script>")])
 
 
@@ -155,7 +155,10 @@ def test_request_answered_by_the_unit_on_the_application_page(world):
     edition, _s, best, _g, _r = world
     objection = _file(published(edition), best)
     asked = results.objection_request(
-        actor=staff_user(), objection=objection, question="请说明数据来源。", deadline=timezone.now() + datetime.timedelta(days=3)
+        actor=staff_user(),
+        objection=objection,
+        question="请说明数据来源。",
+        deadline=timezone.now() + datetime.timedelta(days=3),
     )
     contact = client_for(contact_of(best.unit))
     page = contact.get(reverse("applications:detail", args=[best.pk])).content.decode()

@@ -18,7 +18,7 @@ def test_lists_build_with_escaped_cells_and_no_scores_unless_chosen():
     edition, _scheme, best, _good, _refused = released_edition()
     publicity = published(edition)
     results.objection_file(
-        publicity=publicity, application_id=best.pk, **{**OBJECTOR, "reason": "=HYPERLINK(\"http://x\")"}
+        publicity=publicity, application_id=best.pk, **{**OBJECTOR, "reason": '=HYPERLINK("http://x")'}
     )
     book = openpyxl.load_workbook(io.BytesIO(registry.get(docs.PUBLICITY_XLSX).build(publicity, None)))
     text = repr([[c.value for c in row] for row in book.active.iter_rows()])
