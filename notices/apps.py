@@ -7,16 +7,30 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self):
-        from accounts import staff_nav
+        from accounts import dashboards, staff_nav
+        from applications import panels as application_panels
         from core.audit import register_labels
         from core.seeding import register
 
-        from . import demo, rules, workflow  # noqa: F401  (rules: the notices.* permissions)
+        from . import checks, demo, documents_results, panels_results, results, results_notices, rules, workflow  # noqa: F401
         from .enums import AUDIT_ACTIONS
 
         workflow.register()
 
         register_labels(AUDIT_ACTIONS)
+        register_labels(results.AUDIT_ACTIONS)
+        results_notices.register_notices()
+        # An objection's request for an answer shows on the application's page and the group's/unit's dashboards.
+        application_panels.register_detail(panels_results.application_panel)
+        dashboards.register("group", panels_results.group_panel)
+        dashboards.register("unit", panels_results.unit_panel)
+        staff_nav.register(
+            label=_("Results publicity"),
+            url_name="notices:results_index",
+            permission="notices.manage_results",
+            order=48,
+            section="results",
+        )
         register(60, "notices", demo.seed)  # last: notices may name the programmes awards seeded
         staff_nav.register(
             label=_("Notices"),

@@ -67,3 +67,6 @@ class NoticeAttachment(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+from .models_results import *  # noqa: E402, F403  (results publicity and objections)

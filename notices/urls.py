@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import urls_results, views
 
 app_name = "notices"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("staff/<int:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
     path("staff/<int:pk>/attachments/", views.staff_attachment_add, name="staff_attachment_add"),
     path("staff/attachments/<int:pk>/remove/", views.staff_attachment_remove, name="staff_attachment_remove"),
+    path("", include(urls_results)),
 ]

@@ -71,6 +71,7 @@ AUDIT_ACTIONS = {
     "levels.vote_cast": gettext_lazy("committee vote cast"),
     "levels.votes_reset": gettext_lazy("committee vote reset"),
     "levels.released": gettext_lazy("result list released"),
+    "levels.released_level_lowered": gettext_lazy("released level lowered"),
 }
 
 # --- Adjustment hook ------------------------------------------------------------------------------------------------
@@ -701,6 +702,37 @@ def scheme_release(*, actor, scheme: LevelScheme) -> bool:
         changes={"awarded": [None, awarded], "not_awarded": [None, len(table.rows) - awarded]},
     )
     return True
+
+
+@transaction.atomic
+def released_level_lower(*, actor, application: Application, level: AwardLevel, reason: str) -> LevelDecision:
+    """Lower an awarded application's released level (an upheld objection during the publicity), with a reason.
+    Only to a worse level of the same scheme, only while the application is awarded; the decision row is locked.
+    Audited with the level before and after. To take the award away entirely use the `withdraw_award` move."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessRuleError(_("Give a reason for changing the level."), code="no_reason")
+    decision = (
+        LevelDecision.objects.select_for_update(of=("self",))
+        .select_related("level", "application")
+        .filter(application=application, released=True)
+        .first()
+    )
+    if decision is None or decision.level is None or decision.application.status != LevelStatus.AWARDED:
+        raise BusinessRuleError(_("Only an awarded application's level can be lowered."), code="not_awarded")
+    if level.scheme_id != decision.scheme_id or level.position <= decision.level.position:
+        raise BusinessRuleError(_("Choose a lower level of this edition."), code="not_lower")
+    before = str(decision.level)
+    decision.level, decision.changed, decision.reason, decision.decided_by = level, True, reason, actor
+    decision.save(update_fields=["level", "changed", "reason", "decided_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        obj=decision.application,
+        action="levels.released_level_lowered",
+        changes={"level": [before, str(level)]},
+        note=reason,
+    )
+    return decision
 
 
 def _mail_release(application: Application, level: AwardLevel | None) -> None:

@@ -44,6 +44,7 @@ def test_staff_menu_lists_the_registered_entries_in_order_with_the_section_activ
         ("Review rounds", reverse("reviews:round_index"), False),
         ("Presentation competition", reverse("reviews:presentation_index"), False),
         ("Award levels", reverse("reviews:levels_index"), False),
+        ("Results publicity", reverse("notices:results_index"), False),
         ("Units", reverse("accounts:staff_units"), True),
         ("QC groups", reverse("accounts:staff_groups"), False),
         ("Recommending organisations", reverse("accounts:staff_recommenders"), False),
