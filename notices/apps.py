@@ -12,7 +12,17 @@ class NoticesConfig(AppConfig):
         from core.audit import register_labels
         from core.seeding import register
 
-        from . import checks, demo, documents_results, panels_results, results, results_notices, rules, workflow  # noqa: F401
+        from . import (  # noqa: F401  (checks, documents_results, rules: registered on import)
+            checks,
+            demo,
+            demo_results,
+            documents_results,
+            panels_results,
+            results,
+            results_notices,
+            rules,
+            workflow,
+        )
         from .enums import AUDIT_ACTIONS
 
         workflow.register()
@@ -32,6 +42,7 @@ class NoticesConfig(AppConfig):
             section="results",
         )
         register(60, "notices", demo.seed)  # last: notices may name the programmes awards seeded
+        register(65, "notices_results", demo_results.seed)  # after the levels demo released last year's list
         staff_nav.register(
             label=_("Notices"),
             url_name="notices:staff_list",

@@ -34,6 +34,7 @@ from reviews.models import (
     SessionSlot,
 )
 from reviews.selectors_expert import visible_assignments
+from notices.workflow import ResultStatus
 from reviews.workflow_levels import LevelStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -149,11 +150,13 @@ def test_last_years_result_list_is_released_with_levels(seeded):
     assert len(applications) == len(decided) >= 3
     outcome = {a.pk: (a.status, decided[a.pk].level.name if decided[a.pk].level else None) for a in applications}
     assert all(d.released for d in decided.values())
-    assert all((status == LevelStatus.AWARDED) == (level is not None) for status, level in outcome.values())
+    # Awarded, and since the publication demo finalised last year's list, confirmed.
+    awarded = {LevelStatus.AWARDED, ResultStatus.AWARD_CONFIRMED}
+    assert all((status in awarded) == (level is not None) for status, level in outcome.values())
     assert {level for _status, level in outcome.values()} >= {"标杆级", None}  # awarded and not awarded
     # The demo group's entry: awarded 标杆级, and its leader sees it on the dashboard and the overview.
     own = next(a for a in applications if a.group.leader.email == "group@demo.saq.test")
-    assert outcome[own.pk] == (LevelStatus.AWARDED, "标杆级")
+    assert outcome[own.pk] == (ResultStatus.AWARD_CONFIRMED, "标杆级")
     client = sign_in("group@demo.saq.test")
     dashboard = client.get(reverse("accounts:group_dashboard", args=[own.group_id])).content.decode()
     shown = {"标杆级", "Benchmark"}  # the level's name in the page's language
@@ -188,3 +191,20 @@ def test_this_years_presentation_sessions_have_a_running_order_from_a_closed_doc
         round=sessions[0].round, expert__user__email="expert@demo.saq.test", state=AssignmentState.ACCEPTED
     )
     assert judge.count() == placed
+
+
+def test_last_years_results_went_through_publicity_with_an_objection_and_are_final(seeded):
+    """The publication demo (notices.demo_results, after the levels demo): kept here to reuse this module's seed."""
+    from notices.models_results import Objection, ObjectionState, ResultsPublicity
+
+    current = demo_round().edition
+    past = Edition.objects.get(programme=current.programme, year=current.year - 1)
+    publicity = ResultsPublicity.objects.get(edition=past)
+    assert publicity.is_finalised and publicity.ends_at < publicity.finalised_at
+    objection = Objection.objects.get(publicity=publicity)
+    assert objection.state == ObjectionState.DISMISSED and objection.answer
+    assert not Application.objects.filter(edition=past, status=LevelStatus.AWARDED).exists()
+    assert Application.objects.filter(edition=past, status=ResultStatus.AWARD_CONFIRMED).count() >= 2
+    final = Client().get(reverse("notices:results_final", args=[past.pk])).content.decode()
+    own = Application.objects.get(edition=past, group__leader__email="group@demo.saq.test")
+    assert own.title in final and "13812345678" not in final
