@@ -67,3 +67,6 @@ class NoticeAttachment(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+from .models_books import CaseShare, NationalPackage  # noqa: E402, F401

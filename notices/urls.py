@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("staff/<int:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
     path("staff/<int:pk>/attachments/", views.staff_attachment_add, name="staff_attachment_add"),
     path("staff/attachments/<int:pk>/remove/", views.staff_attachment_remove, name="staff_attachment_remove"),
+    path("", include("notices.urls_books")),
 ]
