@@ -1,4 +1,4 @@
-"""优秀成果汇编: entries (confirmed; draft from awarded), grouping, and the PDF's contents page numbers and bookmarks."""
+"""优秀成果汇编: entries (confirmed; a draft from the awarded), grouping, contents page numbers, bookmarks."""
 
 import io
 import re
