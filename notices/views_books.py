@@ -145,7 +145,7 @@ def case_consent(request, application_pk):
         "consent_summary": bool(share and share.consent_summary),
         "consent_report": bool(share and share.consent_report),
     }
-    form = ConsentForm(request.POST or None, initial=initial)
+    form = ConsentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         share = cases.case_consent_set(
             actor=request.user,
