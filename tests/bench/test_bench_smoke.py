@@ -39,3 +39,18 @@ def test_session_board_bench_runs_through_gunicorn_without_errors(tmp_path):
         assert result[name]["requests"] > 0, (name, log_text)
         assert result[name]["errors"] == 0, (name, log_text)
     assert "the floor's requests/s" in report(result, scene, seconds=1, rounds=1, workers=1)
+
+
+@pytest.mark.django_db
+def test_national_package_bench_runs():
+    from bench.bench_national_package import build, cleanup, measure, report
+
+    apps, names = build(3, report_kb=8, scan_kb=4)
+    try:
+        figures = measure(apps)
+    finally:
+        cleanup(names)
+    assert figures["applications"] == 3
+    assert figures["package"]["zip_bytes"] > 3 * 16 * 1024
+    text = report(figures)
+    assert "write_package" in text and "the floor's time" in text
