@@ -69,3 +69,21 @@ def _bk_share(world):
 @register_object("bk_unpublished")
 def _bk_unpublished(world):
     return _share(world, "bk_other_confirmed", report=True, published=False)
+
+
+@register_object("bk_other_edition")
+def _bk_other_edition(world):
+    from tests.factories.recommenders import qc_edition
+
+    return qc_edition()
+
+
+def _register_document(name: str, kind: str, owner_object: str) -> None:
+    from tests.documents.authz import stored_document
+
+    register_object(name)(lambda world: stored_document(kind, world.get(owner_object)))
+
+
+for _side, _owner in (("own", "bk_edition"), ("other", "bk_other_edition")):
+    for _kind in ("compendium", "compendium_draft"):
+        _register_document(f"doc_{_kind}_{_side}", _kind, _owner)
