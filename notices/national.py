@@ -29,6 +29,7 @@ from .workflow import CERTIFIED_STATUSES
 logger = logging.getLogger("saq.notices")
 
 CHUNK = 1024 * 1024
+BATCH = 100  # applications whose rows are read in one go
 MAX_NAME_BYTES = 240
 # Forms a package carries when they can be had: (document kind, name inside the ZIP).
 FORM_KINDS = (("application_form", "申报表.pdf"), ("scoring_opinion_form", "成果评分与推荐意见表.pdf"))
@@ -106,9 +107,23 @@ class Entry:
     field_file: object
 
 
-def _form_files(application, *, build_forms: bool) -> list[Entry]:
-    from documents import registry
+def _ready_forms(applications) -> dict[tuple[str, str], object]:
+    """The ready generated forms of `applications`, by (kind, owner id): one query for the whole batch."""
+    from django.contrib.contenttypes.models import ContentType
+
     from documents.models import Document
+
+    documents = Document.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Application),
+        owner_id__in=[str(a.pk) for a in applications],
+        kind__in=[kind for kind, _name in FORM_KINDS],
+        status=DocumentStatus.READY,
+    )
+    return {(d.kind, d.owner_id): d for d in documents}
+
+
+def _form_files(application, ready: dict, *, build_forms: bool) -> list[Entry]:
+    from documents import registry
     from documents.services import document_build_now
 
     entries = []
@@ -117,24 +132,44 @@ def _form_files(application, *, build_forms: bool) -> list[Entry]:
             registry.get(kind)
         except registry.UnknownDocumentKind:
             continue
-        document = Document.objects.filter(kind=kind, owner_id=str(application.pk)).first()
-        if build_forms and (document is None or not document.is_ready):
+        document = ready.get((kind, str(application.pk)))
+        if document is None and build_forms:
             document = document_build_now(kind=kind, obj=application)
         if document is not None and document.status == DocumentStatus.READY and document.file:
             entries.append(Entry(name, document.file))
         else:
-            logger.info("package: no %s for application %s", kind, application.pk)
+            logger.debug("package: no %s for application %s", kind, application.pk)
     return entries
+
+
+def _current_attachments(applications) -> dict[int, list]:
+    rows = (
+        Attachment.objects.filter(application__in=[a.pk for a in applications], is_current=True)
+        .select_related("requirement")
+        .order_by("application_id", "requirement__position", "pk")
+    )
+    grouped: dict[int, list] = {}
+    for attachment in rows:
+        grouped.setdefault(attachment.application_id, []).append(attachment)
+    return grouped
+
+
+def batch_entries(applications, *, build_forms: bool = True) -> dict[int, list[Entry]]:
+    """The files of each application's ZIP: the generated forms first, then every current attachment (report,
+    stamped scans) under `<requirement>-<original name>`. Two queries for the batch (plus any form built)."""
+    ready = _ready_forms(applications)
+    attachments = _current_attachments(applications)
+    result = {}
+    for application in applications:
+        entries = _form_files(application, ready, build_forms=build_forms)
+        for attachment in attachments.get(application.pk, []):
+            entries.append(Entry(f"{attachment.requirement.name}-{attachment.original_name}", attachment.file))
+        result[application.pk] = entries
+    return result
 
 
 def application_entries(application, *, build_forms: bool = True) -> list[Entry]:
-    """The files of one application's ZIP: the generated forms first, then every current attachment (report,
-    stamped scans) under `<requirement>-<original name>`."""
-    entries = _form_files(application, build_forms=build_forms)
-    attachments = Attachment.objects.filter(application=application, is_current=True).select_related("requirement")
-    for attachment in attachments.order_by("requirement__position", "pk"):
-        entries.append(Entry(f"{attachment.requirement.name}-{attachment.original_name}", attachment.file))
-    return entries
+    return batch_entries([application], build_forms=build_forms)[application.pk]
 
 
 # --- Writing --------------------------------------------------------------------------------------------------------
@@ -164,16 +199,25 @@ def write_package(target, applications, *, build_forms: bool = True) -> list[str
     already). Returns the inner names in order."""
     names: list[str] = []
     taken: set[str] = set()
+    applications = list(applications)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED, allowZip64=True) as outer:
-        for application in applications:
-            name = _unique(application_zip_name(application), taken)
-            with tempfile.TemporaryFile() as inner:
-                write_application_zip(inner, application_entries(application, build_forms=build_forms))
-                size = inner.tell()
-                inner.seek(0)
-                _copy_into(outer, name, inner, size, compress=False)
-            names.append(name)
+        # In slices: the rows of a slice are read at once, the files one by one.
+        for start in range(0, len(applications), BATCH):
+            part = applications[start : start + BATCH]
+            entries = batch_entries(part, build_forms=build_forms)
+            for application in part:
+                names.append(_write_one(outer, application, entries[application.pk], taken))
     return names
+
+
+def _write_one(outer, application, entries, taken) -> str:
+    name = _unique(application_zip_name(application), taken)
+    with tempfile.TemporaryFile() as inner:
+        write_application_zip(inner, entries)
+        size = inner.tell()
+        inner.seek(0)
+        _copy_into(outer, name, inner, size, compress=False)
+    return name
 
 
 def package_filename(package) -> str:
