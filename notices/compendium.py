@@ -9,7 +9,8 @@ Staff only. The version is a digest of what is printed, so a changed summary or 
 import hashlib
 from dataclasses import dataclass, field
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
@@ -103,7 +104,8 @@ def build_compendium(edition, *, draft: bool) -> bytes:
         "draft": draft,
         "printed_at": timezone.localtime(),
     }
-    return render_pdf("notices/books/compendium_pdf.html", context)
+    with translation.override(settings.LANGUAGE_CODE):  # the page footer, whoever's request queued the build
+        return render_pdf("notices/books/compendium_pdf.html", context)
 
 
 def compendium_version(edition, *, draft: bool) -> str:
