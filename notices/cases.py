@@ -28,9 +28,13 @@ def case_consent_set(*, actor, application: Application, summary: bool, report: 
         raise BusinessRuleError(_("Only an award-confirmed application can be shared."), code="not_confirmed")
     report = report and summary
     with transaction.atomic():
-        share, _created = CaseShare.objects.select_for_update().get_or_create(application=application)
+        share = CaseShare.objects.select_for_update().filter(application=application).first()
+        if share is None:
+            if not summary:
+                return CaseShare(application=application)  # nothing given, nothing to withdraw: no row
+            share = CaseShare(application=application)
         before = {"consent_summary": share.consent_summary, "consent_report": share.consent_report}
-        if before == {"consent_summary": summary, "consent_report": report}:
+        if share.pk and before == {"consent_summary": summary, "consent_report": report}:
             return share
         share.consent_summary = summary
         share.consent_report = report

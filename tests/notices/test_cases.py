@@ -131,3 +131,9 @@ def test_staff_list_queries(db, django_assert_max_num_queries, rows):
     client.post(reverse("notices:cases_publish", args=[share.pk]), {"published": "on"})
     share.refresh_from_db()
     assert share.published
+
+
+def test_saying_no_without_a_consent_writes_nothing(confirmed):
+    share = cases.case_consent_set(actor=confirmed.group.leader, application=confirmed, summary=False, report=False)
+    assert share.pk is None and not CaseShare.objects.exists()
+    assert not AuditEntry.objects.filter(action="case.consent_changed").exists()
