@@ -123,3 +123,14 @@ def test_package_refuses_applications_outside_the_awarded_list(world):
     with pytest.raises(ValueError):
         national.package_request(actor=staff_user(), edition=edition, applications=[first, other])
     assert not NationalPackage.objects.exists()
+
+
+def test_package_build_records_a_failure(world):
+    edition, first, _second = world
+    package = NationalPackage.objects.create(edition=edition)
+    package.applications.set([first])
+    attachment = first.attachments.filter(is_current=True).first()
+    attachment.file.storage.delete(attachment.file.name)  # a file lost from storage
+    package = national.package_build(package_id=package.pk, build_forms=False)
+    assert package.status == DocumentStatus.FAILED
+    assert package.error.startswith("FileNotFoundError") and not package.file
