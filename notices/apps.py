@@ -12,11 +12,13 @@ class NoticesConfig(AppConfig):
         from core.audit import register_labels
         from core.seeding import register
 
-        from . import (  # noqa: F401  (checks, documents_results, rules: registered on import)
+        from . import (  # noqa: F401  (checks, compendium, documents_results, rules: registered on import)
             checks,
+            compendium,
             demo,
             demo_results,
             documents_results,
+            panels,
             panels_results,
             results,
             results_notices,
@@ -43,10 +45,10 @@ class NoticesConfig(AppConfig):
         )
         register(60, "notices", demo.seed)  # last: notices may name the programmes awards seeded
         register(65, "notices_results", demo_results.seed)  # after the levels demo released last year's list
-        staff_nav.register(
-            label=_("Notices"),
-            url_name="notices:staff_list",
-            permission="notices.manage_notices",
-            order=90,
-            section="notices",
-        )
+        for order, url_name, label, permission, section in (
+            (90, "notices:staff_list", _("Notices"), "notices.manage_notices", "notices"),
+            (91, "notices:books_index", _("Compendium and national package"), "notices.manage_books", "books"),
+            (92, "notices:cases_staff", _("Shared cases"), "notices.manage_cases", "cases"),
+        ):
+            staff_nav.register(label=label, url_name=url_name, permission=permission, order=order, section=section)
+        application_panels.register_detail(panels.application_panel)

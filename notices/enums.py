@@ -16,3 +16,10 @@ AUDIT_ACTIONS = {
     "notice.attachment_added": _("Notice attachment added"),
     "notice.attachment_removed": _("Notice attachment removed"),
 }
+AUDIT_ACTIONS |= {
+    "national_package.requested": _("National recommendation package requested"),
+    "national_package.built": _("National recommendation package built"),
+    "case.consent_changed": _("Consent to share a case changed"),
+    "case.published": _("Shared case published"),
+    "case.unpublished": _("Shared case unpublished"),
+}

@@ -70,3 +70,4 @@ class NoticeAttachment(models.Model):
 
 
 from .models_results import *  # noqa: E402, F403  (results publicity and objections)
+from .models_books import CaseShare, NationalPackage  # noqa: E402, F401

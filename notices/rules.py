@@ -1,8 +1,23 @@
-"""Who may manage notices: the secretariat. Reading published notices needs no permission."""
+"""Who may manage notices, books and shared cases: the secretariat. Reading published notices and cases needs no
+permission; a group gives its consent to share its own award-confirmed application."""
 
 import rules
 
 from accounts.rules import is_staff_member
+from core import roles
+
+from .workflow import CERTIFIED_STATUSES
+
+
+@rules.predicate
+def is_group_member_of(user, application):
+    return application is not None and application.group_id in roles.group_ids(user)
+
+
+@rules.predicate
+def is_award_confirmed(user, application):
+    return application is not None and application.status in CERTIFIED_STATUSES
+
 
 rules.add_perm("notices.manage_notices", is_staff_member)
 
@@ -22,3 +37,6 @@ def is_asked(user, request):
 
 
 rules.add_perm("notices.answer_objection", is_asked)
+rules.add_perm("notices.manage_books", is_staff_member)
+rules.add_perm("notices.manage_cases", is_staff_member)
+rules.add_perm("notices.consent_case", is_group_member_of & is_award_confirmed)

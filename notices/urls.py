@@ -17,4 +17,5 @@ urlpatterns = [
     path("staff/<int:pk>/attachments/", views.staff_attachment_add, name="staff_attachment_add"),
     path("staff/attachments/<int:pk>/remove/", views.staff_attachment_remove, name="staff_attachment_remove"),
     path("", include(urls_results)),
+    path("", include("notices.urls_books")),
 ]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reviews/", include("reviews.urls")),
     path("notices/", include("notices.urls")),
+    path("cases/", include("notices.urls_cases")),
     path("admin/", admin.site.urls),
 ]

@@ -168,6 +168,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "documents.*": {"queue": "documents"},
     "recommenders.hand_in_generated": {"queue": "documents"},  # builds a table before handing it in
+    "notices.build_national_package": {"queue": "documents"},
     "mail.*": {"queue": "mail"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"

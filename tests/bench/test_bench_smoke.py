@@ -54,3 +54,18 @@ def test_public_pages_bench_serves_cached_pages_without_queries(settings):
     assert result["one notice"]["queries"] == 0 and result["home page"]["queries"] == 0
     assert result["floor"]["rps"] > 0 and cold > 0
     assert "of the floor's requests/s" in report(result, cold, 30)
+
+
+@pytest.mark.django_db
+def test_national_package_bench_runs():
+    from bench.bench_national_package import build, cleanup, measure, report
+
+    apps, names = build(3, report_kb=8, scan_kb=4)
+    try:
+        figures = measure(apps)
+    finally:
+        cleanup(names)
+    assert figures["applications"] == 3
+    assert figures["package"]["zip_bytes"] > 3 * 16 * 1024
+    text = report(figures)
+    assert "write_package" in text and "the floor's time" in text
