@@ -69,5 +69,5 @@ class NoticeAttachment(models.Model):
         return self.file_name
 
 
-from .models_results import *  # noqa: E402, F403  (results publicity and objections)
 from .models_books import CaseShare, NationalPackage  # noqa: E402, F401
+from .models_results import *  # noqa: E402, F403  (results publicity and objections)
