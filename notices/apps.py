@@ -11,12 +11,20 @@ class NoticesConfig(AppConfig):
         from core.audit import register_labels
         from core.seeding import register
 
-        from . import demo, rules, workflow  # noqa: F401  (rules: the notices.* permissions)
+        from accounts import dashboards
+        from applications import panels as application_panels
+
+        from . import certificates, demo, panels_certificates, rules, workflow  # noqa: F401  (rules: notices.*)
         from .enums import AUDIT_ACTIONS
 
         workflow.register()
 
         register_labels(AUDIT_ACTIONS)
+        register_labels(certificates.AUDIT_ACTIONS)
+        # Where each channel downloads its certificates: the application's overview and the dashboards.
+        application_panels.register_detail(panels_certificates.application_panel)
+        for role in ("group", "unit", "recommender"):
+            dashboards.register(role, getattr(panels_certificates, f"{role}_panel"))
         register(60, "notices", demo.seed)  # last: notices may name the programmes awards seeded
         staff_nav.register(
             label=_("Notices"),
@@ -24,4 +32,11 @@ class NoticesConfig(AppConfig):
             permission="notices.manage_notices",
             order=90,
             section="notices",
+        )
+        staff_nav.register(
+            label=_("Certificates"),
+            url_name="notices:certificates_index",
+            permission="notices.manage_certificates",
+            order=92,
+            section="certificates",
         )

@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-corrections": {"task": "reviews.expire_corrections", "schedule": 900.0},
     # rounds: experts with unsubmitted scores, daily while an open round closes within 3 days (reviews.assign).
     "review-round-reminders": {"task": "reviews.round_reminders", "schedule": crontab(hour=9, minute=0)},
+    # certificates: a batch whose worker died (no progress for 5 minutes) is resumed (notices.certificates).
+    "certificate-batches-sweep": {"task": "notices.certificate_batches_sweep", "schedule": 300.0},
 }
 
 if REDIS_URL:
