@@ -60,7 +60,25 @@ def build(n: int):
     from tests.factories.reviews_levels import closed_round, level_scheme
 
     edition = qc_edition()
-    applications = [quick_admitted(edition) for _ in range(n)]
+    # A few real groups (each with its members and unit); the rest are copies of them with their own topic and
+    # number (making 1,000 groups through the factories would take longer than the batch).
+    seeds = [quick_admitted(edition) for _ in range(min(n, 10))]
+    copies = []
+    for i in range(n - len(seeds)):
+        seed = seeds[i % len(seeds)]
+        copies.append(
+            Application(
+                edition=edition,
+                category_id=seed.category_id,
+                title=f"{seed.title}（{i + 1}）",
+                group_id=seed.group_id,
+                unit_id=seed.unit_id,
+                created_by_id=seed.created_by_id,
+                status=seed.status,
+                number=f"B{edition.year}-{i + 1:05d}",
+            )
+        )
+    applications = seeds + Application.objects.bulk_create(copies)
     scheme = level_scheme(edition, {closed_round(edition, name="材料文审"): 100}, levels=[("一等奖", None, None, None)])
     level = scheme.levels.get()
     LevelDecision.objects.bulk_create(

@@ -7,12 +7,10 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self):
-        from accounts import staff_nav
+        from accounts import dashboards, staff_nav
+        from applications import panels as application_panels
         from core.audit import register_labels
         from core.seeding import register
-
-        from accounts import dashboards
-        from applications import panels as application_panels
 
         from . import certificates, demo, panels_certificates, rules, workflow  # noqa: F401  (rules: notices.*)
         from .enums import AUDIT_ACTIONS

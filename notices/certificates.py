@@ -33,7 +33,7 @@ from applications.models import Application
 from core.audit import audit_record
 from core.exceptions import BusinessRuleError
 from core.files import sniff_content_type
-from documents.pdf import html_to_pdf, qr_svg_data_uri
+from documents.pdf import PDFRenderError, html_to_pdf, qr_svg_data_uri
 
 from .models_certificates import BatchState, Certificate, CertificateBatch, CertificateTemplate
 from .workflow import CERTIFIED_STATUSES
@@ -47,7 +47,7 @@ AUDIT_ACTIONS = {
     "certificate.batch_finished": _("Certificate batch finished"),
 }
 
-# --- Verification numbers -------------------------------------------------------------------------------------------
+# --- Verification numbers ---------------------------------------------------------------------------------------------
 # Crockford's base32 (no I, L, O, U): what people misread is left out, and `normalise_number` maps it back.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 15  # + 1 check character = 16 = 4 groups of 4; 75 random bits
@@ -84,7 +84,7 @@ def normalise_number(text: str) -> str | None:
     return format_number(raw)
 
 
-# --- Template placeholders -------------------------------------------------------------------------------------------
+# --- Template placeholders --------------------------------------------------------------------------------------------
 PLACEHOLDERS = {
     "topic": _("the application's topic"),
     "group": _("the QC group (or the unit when no group applied)"),
@@ -114,7 +114,7 @@ def fill_placeholders(text: str, values: dict) -> str:
     return PLACEHOLDER_RE.sub(replace, escaped).replace("\n", "<br>")
 
 
-# --- Who is certified ------------------------------------------------------------------------------------------------
+# --- Who is certified -------------------------------------------------------------------------------------------------
 
 
 def certifies_members(application) -> bool:
@@ -146,7 +146,7 @@ def is_valid(certificate: Certificate) -> bool:
     return certificate.application.status in CERTIFIED_STATUSES
 
 
-# --- Rendering -------------------------------------------------------------------------------------------------------
+# --- Rendering --------------------------------------------------------------------------------------------------------
 
 
 def verify_url(number: str) -> str:
@@ -200,21 +200,47 @@ SAMPLE_VALUES = {
 }
 
 
-def render_certificate(template: CertificateTemplate, values: dict, *, images: dict | None = None) -> bytes:
+def _sheet(template: CertificateTemplate, values: dict) -> dict:
+    url = verify_url(values["number"])
+    # One paragraph per line: the first (the addressee) flush left, the others indented.
+    body = "".join(f"<p>{line}</p>" for line in fill_placeholders(template.body, values).split("<br>"))
+    return {
+        "title": fill_placeholders(template.title, values),
+        "body": body,
+        "values": values,
+        "verify_url": url,
+        "verify_qr": qr_svg_data_uri(url),
+    }
+
+
+def render_certificates(template: CertificateTemplate, values_list: list[dict], *, images=None) -> list[bytes]:
+    """One PDF per entry of `values_list`. Rendered as one document and split into pages: WeasyPrint's fixed cost
+    per document (parsing, subsetting the CJK font) is paid once per chunk, not per certificate."""
     from django.template.loader import render_to_string
+    from pypdf import PdfReader, PdfWriter
 
     images = image_data_uris(template) if images is None else images
-    context = {
-        "template": template,
-        "title": fill_placeholders(template.title, values),
-        "body": fill_placeholders(template.body, values),
-        "signer": template.signer,
-        "values": values,
-        "images": images,
-        "verify_url": verify_url(values["number"]),
-        "verify_qr": qr_svg_data_uri(verify_url(values["number"])),
-    }
-    return html_to_pdf(render_to_string("notices/certificate_pdf.html", context))
+    context = {"signer": template.signer, "images": images, "sheets": [_sheet(template, v) for v in values_list]}
+    data = html_to_pdf(render_to_string("notices/certificate_pdf.html", context))
+    if len(values_list) == 1:
+        return [data]
+    pages = PdfReader(io.BytesIO(data)).pages
+    if len(pages) != len(values_list):
+        raise PDFRenderError(
+            f"{len(pages)} pages for {len(values_list)} certificates: a certificate overflows its page"
+        )
+    out = []
+    for page in pages:
+        writer = PdfWriter()
+        writer.add_page(page)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out.append(buffer.getvalue())
+    return out
+
+
+def render_certificate(template: CertificateTemplate, values: dict, *, images: dict | None = None) -> bytes:
+    return render_certificates(template, [values], images=images)[0]
 
 
 def certificate_preview(*, edition, template: CertificateTemplate) -> bytes:
@@ -230,7 +256,7 @@ def certificate_preview(*, edition, template: CertificateTemplate) -> bytes:
     return render_certificate(template, values)
 
 
-# --- Services --------------------------------------------------------------------------------------------------------
+# --- Services ---------------------------------------------------------------------------------------------------------
 
 TEMPLATE_FIELDS = ("title", "body", "signer")
 
@@ -272,48 +298,75 @@ def _pending(batch: CertificateBatch):
     done = Certificate.objects.filter(
         application__edition_id=batch.edition_id, template_version=batch.template_version
     ).values("application_id")
-    return Application.objects.filter(edition_id=batch.edition_id, status__in=CERTIFIED_STATUSES).exclude(
-        pk__in=done
+    return Application.objects.filter(edition_id=batch.edition_id, status__in=CERTIFIED_STATUSES).exclude(pk__in=done)
+
+
+def _prepare(application_id: int, template: CertificateTemplate, issued) -> tuple | None:
+    """(certificate, values) for an application that needs a certificate of `template`'s version, else None."""
+    application = (
+        Application.objects.select_related("edition__programme", "group", "unit", "level_decision__level")
+        .prefetch_related("group__members")
+        .filter(pk=application_id, status__in=CERTIFIED_STATUSES)
+        .first()
+    )
+    if application is None:
+        return None  # no longer certified (revoked meanwhile): nothing to issue
+    certificate = Certificate.objects.filter(application=application).first() or _new_certificate(application)
+    if certificate.template_version == template.version_key:
+        return None
+    return certificate, placeholder_values(application, number=certificate.number, issued=issued)
+
+
+def _store(certificate: Certificate, template: CertificateTemplate, data: bytes | None, error: str) -> bool:
+    """Store a rendered file (or the error) under a row lock, unless another worker stored this version already."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.template_version == template.version_key:
+            return False
+        certificate.template_version = template.version_key
+        certificate.built_at = timezone.now()
+        certificate.error = error
+        old_name = certificate.file.name if certificate.file else ""
+        if data is not None:
+            certificate.file.save(f"{certificate.number}.pdf", ContentFile(data), save=False)
+        certificate.save()
+        if old_name and old_name != certificate.file.name:
+            storage = certificate.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return data is not None
+
+
+def certificates_issue(*, application_ids, template: CertificateTemplate, images: dict, issued=None) -> int:
+    """Build the certificates of these applications, skipping each that has one of the template's version; returns
+    how many were built.
+
+    Renders outside any transaction (the chunk in one document), then stores each under a row lock after checking
+    the version again, so two workers on the same application (a resumed batch whose old worker came back) store
+    it once. A render error is stored on the row (counted as failed), not raised: when the chunk's document fails,
+    each certificate is rendered alone so that only the faulty one fails."""
+    issued = issued or timezone.localdate()
+    prepared = [p for p in (_prepare(pk, template, issued) for pk in application_ids) if p is not None]
+    if not prepared:
+        return 0
+    try:
+        files = render_certificates(template, [values for _c, values in prepared], images=images)
+        results = [(data, "") for data in files]
+    except Exception:
+        results = []
+        for certificate, values in prepared:
+            try:
+                results.append((render_certificate(template, values, images=images), ""))
+            except Exception as exc:
+                logger.exception("certificate %s failed", certificate.number)
+                results.append((None, f"{type(exc).__name__}: {exc}"[:2000]))
+    return sum(
+        _store(certificate, template, data, error)
+        for (certificate, _v), (data, error) in zip(prepared, results, strict=True)
     )
 
 
 def certificate_issue(*, application_id: int, template: CertificateTemplate, images: dict, issued=None) -> bool:
-    """Build the certificate of one application unless one of the template's version exists; True when built.
-
-    Locks the certificate row while building, so two workers on the same application (a resumed batch whose old
-    worker came back) build it once. A render error is stored on the row (counted as failed), not raised."""
-    with transaction.atomic():
-        try:
-            application = (
-                Application.objects.select_for_update(of=("self",))
-                .select_related("edition__programme", "group", "unit", "level_decision__level")
-                .get(pk=application_id, status__in=CERTIFIED_STATUSES)
-            )
-        except Application.DoesNotExist:
-            return False  # no longer certified (revoked meanwhile): nothing to issue
-        certificate = Certificate.objects.select_for_update().filter(application=application).first()
-        if certificate is None:
-            certificate = _new_certificate(application)
-        if certificate.template_version == template.version_key:
-            return False
-        issued = issued or timezone.localdate()
-        values = placeholder_values(application, number=certificate.number, issued=issued)
-        certificate.template_version = template.version_key
-        certificate.built_at = timezone.now()
-        try:
-            data = render_certificate(template, values, images=images)
-        except Exception as exc:  # noqa: BLE001  (any render failure is the certificate's, kept for staff)
-            logger.exception("certificate of application %s failed", application.pk)
-            certificate.error = f"{type(exc).__name__}: {exc}"[:2000]
-            certificate.save(update_fields=["template_version", "built_at", "error", "updated_at"])
-            return False
-        old_name = certificate.file.name if certificate.file else ""
-        certificate.error = ""
-        certificate.file.save(f"{certificate.number}.pdf", ContentFile(data), save=False)
-        certificate.save()
-        if old_name and old_name != certificate.file.name:
-            certificate.file.storage.delete(old_name)
-    return True
+    return bool(certificates_issue(application_ids=[application_id], template=template, images=images, issued=issued))
 
 
 def _new_certificate(application) -> Certificate:
@@ -444,9 +497,7 @@ def certificate_batch_chunk_run(*, batch_id: int, lane: int, lanes: int) -> bool
         .values_list("pk", flat=True)[: batch_chunk_size()]
     )
     if ids:
-        images = image_data_uris(template)
-        for application_id in ids:
-            certificate_issue(application_id=application_id, template=template, images=images)
+        certificates_issue(application_ids=ids, template=template, images=image_data_uris(template))
         _refresh_counts(batch)
         return True
     _batch_finish_if_complete(batch.pk)
@@ -495,12 +546,10 @@ def _batch_finish_if_complete(batch_id: int) -> None:
         batch.state = BatchState.FINISHED
         batch.finished_at = timezone.now()
         batch.save()
-        audit_record(
-            actor=None, obj=batch, action="certificate.batch_finished", note=f"{batch.done}/{batch.total}"
-        )
+        audit_record(actor=None, obj=batch, action="certificate.batch_finished", note=f"{batch.done}/{batch.total}")
 
 
-# --- Selectors -------------------------------------------------------------------------------------------------------
+# --- Selectors --------------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -67,4 +67,6 @@ class NoticeAttachment(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
 from .models_certificates import BatchState, Certificate, CertificateBatch, CertificateTemplate  # noqa: E402, F401

@@ -14,7 +14,6 @@ logger = logging.getLogger("saq.notices.certificates")
 # no message runs long and a restart loses at most one chunk's work in progress.
 @shared_task(
     name="notices.certificate_batch_chunk",
-    queue="documents",
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,

@@ -47,9 +47,7 @@ def certificates_index(request):
         .order_by("-year", "programme__code")
     )
     programmes = Programme.objects.order_by("code").select_related("certificate_template")
-    return _render(
-        request, "notices/certificate_index.html", {"editions": editions, "programmes": programmes}
-    )
+    return _render(request, "notices/certificate_index.html", {"editions": editions, "programmes": programmes})
 
 
 @login_required

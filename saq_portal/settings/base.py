@@ -169,6 +169,7 @@ CELERY_TASK_ROUTES = {
     "documents.*": {"queue": "documents"},
     "recommenders.hand_in_generated": {"queue": "documents"},  # builds a table before handing it in
     "mail.*": {"queue": "mail"},
+    "notices.certificate_batch_chunk": {"queue": "documents"},  # renders PDFs
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Celery beat (docker-compose's `beat` service): deadline reminders, each sent once (notifications.reminders).
