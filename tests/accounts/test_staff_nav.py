@@ -52,6 +52,7 @@ def test_staff_menu_lists_the_registered_entries_in_order_with_the_section_activ
         ("Expert declaration", reverse("reviews:staff_declaration"), False),
         ("Users and roles", reverse("accounts:staff_users"), False),
         ("Notices", reverse("notices:staff_list"), False),
+        ("Certificates", reverse("notices:certificates_index"), False),
         ("Audit log", reverse("accounts:staff_audit"), False),
     ]
 

@@ -39,3 +39,15 @@ def test_session_board_bench_runs_through_gunicorn_without_errors(tmp_path):
         assert result[name]["requests"] > 0, (name, log_text)
         assert result[name]["errors"] == 0, (name, log_text)
     assert "the floor's requests/s" in report(result, scene, seconds=1, rounds=1, workers=1)
+
+
+@pytest.mark.django_db
+def test_certificates_bench_runs_a_tiny_batch_to_the_end():
+    from bench.bench_certificates import build, measure, report
+
+    edition = build(3)
+    result = measure(edition, workers=1, fork=False)
+
+    assert (result["state"], result["done"], result["failed"], result["total"]) == ("finished", 3, 0, 3)
+    assert result["zip_bytes"] > 0
+    assert "1 worker(s): 3/3 certificates" in report(result)
