@@ -4,16 +4,19 @@ application of own_group (with its certificate and a finished batch), "other" on
 from tests.authz_world import register_object
 
 
-def _confirmed(world, group_object):
+@register_object("ct_pair")
+def _ct_pair(world):
+    """Two certified applications of ct_edition (one level scheme per edition), re-homed to own_group and
+    other_group (the factory made its own organisations)."""
+    from applications.models import Application
     from tests.factories.certificates import confirmed_applications
 
-    edition = world.get("ct_edition")
-    application = confirmed_applications(edition, 1)[0]
-    group = world.get(group_object)
-    # Re-home the certified application to the matrix's organisations (the factory made its own chain).
-    type(application).objects.filter(pk=application.pk).update(group=group, unit=group.unit)
-    application.refresh_from_db()
-    return application
+    applications = confirmed_applications(world.get("ct_edition"), 2)
+    for application, group_object in zip(applications, ("own_group", "other_group"), strict=True):
+        group = world.get(group_object)
+        Application.objects.filter(pk=application.pk).update(group=group, unit=group.unit)
+        application.refresh_from_db()
+    return applications
 
 
 @register_object("ct_edition")
@@ -33,12 +36,12 @@ def _ct_programme(world):
 
 @register_object("ct_own_application")
 def _ct_own_application(world):
-    return _confirmed(world, "own_group")
+    return world.get("ct_pair")[0]
 
 
 @register_object("ct_other_application")
 def _ct_other_application(world):
-    return _confirmed(world, "other_group")
+    return world.get("ct_pair")[1]
 
 
 @register_object("ct_batch")
