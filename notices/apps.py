@@ -13,12 +13,14 @@ class NoticesConfig(AppConfig):
         from core.seeding import register
 
         from . import (  # noqa: F401  (checks, compendium, documents_results, rules: registered on import)
+            certificates,
             checks,
             compendium,
             demo,
             demo_results,
             documents_results,
             panels,
+            panels_certificates,
             panels_results,
             results,
             results_notices,
@@ -36,6 +38,11 @@ class NoticesConfig(AppConfig):
         application_panels.register_detail(panels_results.application_panel)
         dashboards.register("group", panels_results.group_panel)
         dashboards.register("unit", panels_results.unit_panel)
+        register_labels(certificates.AUDIT_ACTIONS)
+        # Where each channel downloads its certificates: the application's overview and the dashboards.
+        application_panels.register_detail(panels_certificates.application_panel)
+        for role in ("group", "unit", "recommender"):
+            dashboards.register(role, getattr(panels_certificates, f"{role}_panel"))
         staff_nav.register(
             label=_("Results publicity"),
             url_name="notices:results_index",
@@ -49,6 +56,7 @@ class NoticesConfig(AppConfig):
             (90, "notices:staff_list", _("Notices"), "notices.manage_notices", "notices"),
             (91, "notices:books_index", _("Compendium and national package"), "notices.manage_books", "books"),
             (92, "notices:cases_staff", _("Shared cases"), "notices.manage_cases", "cases"),
+            (93, "notices:certificates_index", _("Certificates"), "notices.manage_certificates", "certificates"),
         ):
             staff_nav.register(label=label, url_name=url_name, permission=permission, order=order, section=section)
         application_panels.register_detail(panels.application_panel)

@@ -70,4 +70,5 @@ class NoticeAttachment(models.Model):
 
 
 from .models_books import CaseShare, NationalPackage  # noqa: E402, F401
+from .models_certificates import BatchState, Certificate, CertificateBatch, CertificateTemplate  # noqa: E402, F401
 from .models_results import *  # noqa: E402, F403  (results publicity and objections)

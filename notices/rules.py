@@ -1,9 +1,11 @@
-"""Who may manage notices, books and shared cases: the secretariat. Reading published notices and cases needs no
-permission; a group gives its consent to share its own award-confirmed application."""
+"""Who may manage notices, results, books, shared cases and certificates: the secretariat. Reading published notices
+and cases needs no permission; a group gives its consent to share its own award-confirmed application; the asked
+applicant and unit answer an objection; owners download their certificate while the award stands."""
 
 import rules
 
 from accounts.rules import is_staff_member
+from applications.rules import is_applicant, is_recommender, is_unit_contact
 from core import roles
 
 from .workflow import CERTIFIED_STATUSES
@@ -28,8 +30,6 @@ rules.add_perm("notices.manage_results", is_staff_member)
 
 @rules.predicate
 def is_asked(user, request):
-    from applications.rules import is_applicant, is_unit_contact
-
     if request is None:
         return False
     application = request.objection.application
@@ -40,3 +40,13 @@ rules.add_perm("notices.answer_objection", is_asked)
 rules.add_perm("notices.manage_books", is_staff_member)
 rules.add_perm("notices.manage_cases", is_staff_member)
 rules.add_perm("notices.consent_case", is_group_member_of & is_award_confirmed)
+
+
+# 获奖证书: staff manage templates and batches; the group, its unit's contacts and its recommender download the
+# certificate of their own application while the award stands (a revoked award's certificate is staff's only).
+rules.add_perm("notices.manage_certificates", is_staff_member)
+
+rules.add_perm(
+    "notices.download_certificate",
+    is_staff_member | (is_award_confirmed & (is_applicant | is_unit_contact | is_recommender)),
+)

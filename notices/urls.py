@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/<int:pk>/schedule/", views.staff_schedule, name="staff_schedule"),
     path("staff/<int:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
     path("staff/<int:pk>/attachments/", views.staff_attachment_add, name="staff_attachment_add"),
+    path("certificates/", include("notices.urls_certificates")),
     path("staff/attachments/<int:pk>/remove/", views.staff_attachment_remove, name="staff_attachment_remove"),
     path("", include(urls_results)),
     path("", include("notices.urls_books")),

@@ -170,6 +170,7 @@ CELERY_TASK_ROUTES = {
     "recommenders.hand_in_generated": {"queue": "documents"},  # builds a table before handing it in
     "notices.build_national_package": {"queue": "documents"},
     "mail.*": {"queue": "mail"},
+    "notices.certificate_batch_chunk": {"queue": "documents"},  # renders PDFs
 }
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Celery beat (docker-compose's `beat` service): deadline reminders, each sent once (notifications.reminders).
@@ -179,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-corrections": {"task": "reviews.expire_corrections", "schedule": 900.0},
     # rounds: experts with unsubmitted scores, daily while an open round closes within 3 days (reviews.assign).
     "review-round-reminders": {"task": "reviews.round_reminders", "schedule": crontab(hour=9, minute=0)},
+    # certificates: a batch whose worker died (no progress for 5 minutes) is resumed (notices.certificates).
+    "certificate-batches-sweep": {"task": "notices.certificate_batches_sweep", "schedule": 300.0},
 }
 
 if REDIS_URL:

@@ -55,6 +55,7 @@ def test_staff_menu_lists_the_registered_entries_in_order_with_the_section_activ
         ("Notices", reverse("notices:staff_list"), False),
         ("Compendium and national package", reverse("notices:books_index"), False),
         ("Shared cases", reverse("notices:cases_staff"), False),
+        ("Certificates", reverse("notices:certificates_index"), False),
         ("Audit log", reverse("accounts:staff_audit"), False),
     ]
 

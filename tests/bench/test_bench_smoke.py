@@ -69,3 +69,15 @@ def test_national_package_bench_runs():
     assert figures["package"]["zip_bytes"] > 3 * 16 * 1024
     text = report(figures)
     assert "write_package" in text and "the floor's time" in text
+
+
+@pytest.mark.django_db
+def test_certificates_bench_runs_a_tiny_batch_to_the_end():
+    from bench.bench_certificates import build, measure, report
+
+    edition = build(3)
+    result = measure(edition, workers=1, fork=False)
+
+    assert (result["state"], result["done"], result["failed"], result["total"]) == ("finished", 3, 0, 3)
+    assert result["zip_bytes"] > 0
+    assert "1 worker(s): 3/3 certificates" in report(result)
