@@ -24,7 +24,17 @@ from hypothesis import strategies as st
 
 pytestmark = [pytest.mark.django_db]
 
-APPS = ("accounts", "awards", "applications", "recommenders", "reviews", "notices", "documents", "notifications", "core")
+APPS = (
+    "accounts",
+    "awards",
+    "applications",
+    "recommenders",
+    "reviews",
+    "notices",
+    "documents",
+    "notifications",
+    "core",
+)
 
 
 def form_modules() -> list:
@@ -170,7 +180,10 @@ FACTORIES = {
     "applications.forms.CoApplicantForm": lambda w: {"instance": _instance("applications.CoApplicant")},
     "awards.forms.EditionCreateForm": lambda w: {"programme": w.programme},
     "awards.forms.EditionRulesForm": lambda w: {"instance": w.edition},
-    "awards.forms.PhaseForm": lambda w: {"instance": _instance("awards.Phase", edition=w.edition), "edition": w.edition},
+    "awards.forms.PhaseForm": lambda w: {
+        "instance": _instance("awards.Phase", edition=w.edition),
+        "edition": w.edition,
+    },
     "awards.forms.QuestionForm": lambda w: {
         "instance": _instance("awards.Question", edition=w.edition),
         "edition": w.edition,
@@ -239,7 +252,7 @@ HOSTILE = [
     "\x00",
     "a\x00b",
     "\u202egpj.exe",
-    "=HYPERLINK(\"http://evil.test\")",
+    '=HYPERLINK("http://evil.test")',
     "+1",
     "-1",
     "@SUM(A1)",
@@ -301,7 +314,7 @@ def _choice_values(field) -> list[str]:
                 values.extend(str(v) for v, _label in label)
             else:
                 values.append(str(getattr(value, "value", value)))
-    except Exception:  # noqa: BLE001  (a choices iterator that needs more context: fall back to garbage only)
+    except Exception:  # a choices iterator that needs more context: fall back to garbage only
         pass
     return values[:50]
 
@@ -402,4 +415,3 @@ def settings_profile():
     from hypothesis import settings as hypothesis_settings
 
     return hypothesis_settings.get_profile("battery")
-

@@ -121,7 +121,12 @@ def test_an_oversized_file_is_refused_before_it_is_read():
 
 @pytest.mark.parametrize(
     ("build", "mime"),
-    [(pdf_bytes, PDF), (lambda: pdf_bytes(pages=3, text="报告"), PDF), (jpeg_bytes, "image/jpeg"), (png_bytes, "image/png")],
+    [
+        (pdf_bytes, PDF),
+        (lambda: pdf_bytes(pages=3, text="报告"), PDF),
+        (jpeg_bytes, "image/jpeg"),
+        (png_bytes, "image/png"),
+    ],
 )
 def test_legitimate_files_are_accepted(build, mime):
     assert validate_file(data=build(), allowed_types=SCAN_TYPES, max_mb=20, label="Scan") == mime
