@@ -157,6 +157,10 @@ UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=10_000)
 UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=100_000_000)
 UPLOAD_ZIP_RATIO_GRACE_MB = 1  # members smaller than this may compress better than the ratio (repetitive XML)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Document builds (documents.pdf / documents.tasks): the largest HTML rendered to PDF, and the Celery soft time limit
+# of one build (seconds; the hard limit is a minute more).
+PDF_MAX_HTML_MB = env.int("PDF_MAX_HTML_MB", default=16)
+DOCUMENT_BUILD_SOFT_TIME_LIMIT = env.int("DOCUMENT_BUILD_SOFT_TIME_LIMIT", default=300)
 
 # Celery: broker and results in Redis; eager in the embedded default.
 REDIS_URL = env("REDIS_URL", default="")
