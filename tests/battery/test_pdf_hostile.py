@@ -124,7 +124,8 @@ def assert_safe(canary, render):
 
 
 def test_raw_hostile_html_fetches_nothing_and_embeds_nothing(canary):
-    html = f"<html><head>{hostile_markup(canary.base)}</head><body><h1>报告</h1>{hostile_markup(canary.base)}</body></html>"
+    markup = hostile_markup(canary.base)
+    html = f"<html><head>{markup}</head><body><h1>报告</h1>{markup}</body></html>"
 
     result = assert_safe(canary, lambda: html_to_pdf(html))
 
