@@ -133,8 +133,9 @@ class ScoreField(forms.DecimalField):
     def to_python(self, value):
         number = super().to_python(value)
         # Trailing zeros are no extra decimal place: 12.50 is 12.5 (normalize would turn 10 into 1E+1: only
-        # numbers with a fraction are normalised).
-        if number is not None and number != number.to_integral_value():
+        # numbers with a fraction are normalised). "NaN", "sNaN" and "Infinity" parse as Decimals too: they are left
+        # to DecimalField.validate, which refuses them as "enter a number" (comparing an sNaN would raise).
+        if number is not None and number.is_finite() and number != number.to_integral_value():
             number = number.normalize()
         return number
 

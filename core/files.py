@@ -488,6 +488,82 @@ def check_pdf_structure(data: bytes) -> None:
         raise _unsafe_pdf(problems)
 
 
+# --- Images ----------------------------------------------------------------------------------------------------------
+
+
+def image_max_pixels() -> int:
+    return int(getattr(settings, "UPLOAD_IMAGE_MAX_PIXELS", 100_000_000))
+
+
+def _image_end(data: bytes, mime: str) -> int | None:
+    """Where the image itself ends (after PNG's IEND chunk or JPEG's last end-of-image marker), or None."""
+    if mime == "image/png":
+        position = data.rfind(b"IEND")
+        return position + 8 if position >= 4 else None  # the chunk type, then its 4-byte CRC
+    if mime == "image/jpeg":
+        position = data.rfind(b"\xff\xd9")
+        return position + 2 if position >= 0 else None
+    return None
+
+
+def check_image_polyglot(data: bytes, mime: str) -> None:
+    """Refuse an image followed by a web page or a ZIP archive (a file that is two things at once).
+
+    Phones append their own data after a JPEG (motion-photo videos, Samsung trailers), so trailing bytes as such
+    are allowed; only HTML markup or a real ZIP header there makes the file a polyglot.
+    """
+    end = _image_end(data, mime)
+    if end is None or end >= len(data):
+        return
+    trailing = data[end:]
+    problems = []
+    if _HTML_MARKUP.search(trailing):
+        problems.append("html")
+    if any(_plausible_local_header(trailing, m.start()) for m in _ZIP_LOCAL_HEADER.finditer(trailing)):
+        problems.append("zip")
+    if problems:
+        phrases = _problem_phrases()
+        raise BusinessRuleError(
+            _(
+                "For safety this image cannot be accepted: %(problems)s. Save it again from an image program (or "
+                "take a screenshot of it) and upload that file."
+            )
+            % {"problems": _("; ").join(str(phrases[p]) for p in problems)},
+            code="unsafe_image",
+        )
+
+
+def check_image_pixels(data: bytes) -> None:
+    """Refuse an image whose declared canvas is larger than UPLOAD_IMAGE_MAX_PIXELS ("pixel flood").
+
+    Only the header is read (Image.open does not decode). Pillow itself refuses a canvas above twice its own bound
+    (DecompressionBombError) and only warns below; both cases get the readable message here instead of "damaged".
+    """
+    import warnings
+
+    from PIL import Image
+
+    limit = image_max_pixels()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        width, height = limit + 1, 1
+    except Exception:
+        return  # not an image Pillow can open: the readability check refuses it with its own message
+    if width * height > limit:
+        raise BusinessRuleError(
+            _(
+                "This image is too large in pixels (more than %(max)s million), so it is not accepted. Save it at a "
+                "smaller size (for example as a photo of at most 8,000 pixels on the long side) and upload it again."
+            )
+            % {"max": limit // 1_000_000},
+            code="image_pixels",
+        )
+
+
 # --- The gate --------------------------------------------------------------------------------------------------------
 
 
@@ -569,6 +645,9 @@ def validate_file(*, data: bytes, allowed_types: list[str], max_mb: int, label: 
         return mime
     if mime == PDF:
         check_pdf_bytes(data)
+    if mime.startswith("image/"):
+        check_image_pixels(data)
+        check_image_polyglot(data, mime)
     if not is_readable(mime, data):
         if mime == PDF and pdf_is_password_protected(data):
             check_pdf_structure(data)  # raises the password message

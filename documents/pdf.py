@@ -88,9 +88,23 @@ class StaticOnlyURLFetcher(URLFetcher):
         return URLFetcherResponse(url, body, headers={"Content-Type": mime_type})
 
 
+def max_html_bytes() -> int:
+    """The largest HTML rendered to PDF (settings.PDF_MAX_HTML_MB). Layout time and memory grow with the HTML; a
+    5,000-row table is about 3 MB, so the default leaves room while bounding what a flood of rows can cost."""
+    return int(getattr(settings, "PDF_MAX_HTML_MB", 16) * 1024 * 1024)
+
+
 def html_to_pdf(html: str) -> bytes:
     # Without a CJK font WeasyPrint would silently draw boxes; refuse instead of storing an unreadable PDF.
     require_cjk_font()
+    size = len(html.encode("utf-8"))
+    if size > max_html_bytes():
+        # Refused before layout: the build fails with this message on the document row instead of running for
+        # minutes and gigabytes.
+        raise PDFRenderError(
+            f"the document's HTML is {size / 1024 / 1024:.1f} MB, above PDF_MAX_HTML_MB "
+            f"({max_html_bytes() // 1024 // 1024} MB); it is too large to render as a PDF"
+        )
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticOnlyURLFetcher())
     try:
         return document.write_pdf()

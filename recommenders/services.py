@@ -593,6 +593,8 @@ def statistics_save(*, actor, dossier: Dossier, data: dict) -> Dossier:
         try:
             number = Decimal(value)
         except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():  # "NaN" parses but cannot even be compared with 0
             problems.append(_("“%(label)s”: enter a number.") % {"label": field["label"]})
             continue
         if number < 0 or (field.get("kind") == "int" and number != number.to_integral_value()):

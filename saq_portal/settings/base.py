@@ -152,8 +152,15 @@ FILE_UPLOAD_HANDLERS = [
 UPLOAD_ZIP_MAX_EXPANDED_MB = env.int("UPLOAD_ZIP_MAX_EXPANDED_MB", default=200)
 UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
 UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=10_000)
+# Images are refused above this many pixels (a "pixel flood": a small file declaring a huge canvas, which the
+# on-site photo thumbnail would decode into gigabytes). 100 million pixels is a 12,000 x 8,000 photo.
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=100_000_000)
 UPLOAD_ZIP_RATIO_GRACE_MB = 1  # members smaller than this may compress better than the ratio (repetitive XML)
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Document builds (documents.pdf / documents.tasks): the largest HTML rendered to PDF, and the Celery soft time limit
+# of one build (seconds; the hard limit is a minute more).
+PDF_MAX_HTML_MB = env.int("PDF_MAX_HTML_MB", default=16)
+DOCUMENT_BUILD_SOFT_TIME_LIMIT = env.int("DOCUMENT_BUILD_SOFT_TIME_LIMIT", default=300)
 
 # Celery: broker and results in Redis; eager in the embedded default.
 REDIS_URL = env("REDIS_URL", default="")
