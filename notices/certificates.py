@@ -511,10 +511,12 @@ def _batch_fail(batch, error: str) -> None:
 
 
 def zip_entry_name(certificate: Certificate) -> str:
-    """`<number>_<unit>.pdf`, safe on Windows and macOS: no \\ / : * ? " < > |, no control characters."""
-    unit = certificate.application.unit.name
-    unit = "".join(c for c in unit if ord(c) >= 32 and c not in '\\/:*?"<>|\x7f').strip(" .")[:80]
-    return f"{certificate.number}_{unit}.pdf" if unit else f"{certificate.number}.pdf"
+    """`<申报编号>_<unit's full name>.pdf`, like the national package's files (staff find an entry by the number on
+    the results list), made safe on Windows and macOS by `national.safe_filename`."""
+    from .national import safe_filename
+
+    application = certificate.application
+    return safe_filename(f"{application.number}_{application.unit.name}.pdf", default=f"{certificate.number}.pdf")
 
 
 def _batch_finish_if_complete(batch_id: int) -> None:
@@ -531,7 +533,7 @@ def _batch_finish_if_complete(batch_id: int) -> None:
                 error="",
             )
             .select_related("application__unit")
-            .order_by("number")
+            .order_by("application__number", "pk")
         )
         with tempfile.TemporaryFile() as spool:
             with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:

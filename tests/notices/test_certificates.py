@@ -65,8 +65,11 @@ def test_zip_names_are_safe_on_windows_and_macos(world):
     _edition, applications, _template = world
     unit = applications[0].unit
     unit.name = 'A/B\\C:D*E?F"G<H>I|J\x07 有限公司.'
+    applications[0].number = "QC-2026-0007"
     cert = Certificate(application=applications[0], number="ABCD-EFGH-JKMN-PQRS")
-    assert certificates.zip_entry_name(cert) == "ABCD-EFGH-JKMN-PQRS_ABCDEFGHIJ 有限公司.pdf"
+    assert certificates.zip_entry_name(cert) == "QC-2026-0007_A_B_C_D_E_F_G_H_I_J 有限公司.pdf"
+    unit.name = "CON"
+    assert certificates.zip_entry_name(cert) == "QC-2026-0007_CON.pdf"
 
 
 # --- Template form ----------------------------------------------------------------------------------------------------
@@ -118,9 +121,9 @@ def test_a_batch_builds_one_certificate_per_application_with_members_level_and_n
         dark = sum(page.convert("L").histogram()[:128])
         assert dark > 1000
 
-    # The ZIP: one entry per certificate, named <number>_<unit>.pdf.
+    # The ZIP: one entry per certificate, named <application number>_<unit>.pdf.
     names = sorted(zipfile.ZipFile(io.BytesIO(batch.zip_file.read())).namelist())
-    expected = sorted(f"{c.number}_{c.application.unit.name}.pdf" for c in Certificate.objects.all())
+    expected = sorted(f"{c.application.number}_{c.application.unit.name}.pdf" for c in Certificate.objects.all())
     assert names == expected
 
 
