@@ -208,3 +208,10 @@ def test_last_years_results_went_through_publicity_with_an_objection_and_are_fin
     final = Client().get(reverse("notices:results_final", args=[past.pk])).content.decode()
     own = Application.objects.get(edition=past, group__leader__email="group@demo.saq.test")
     assert own.title in final and "13812345678" not in final
+    # Their certificates are built and verify on the public page.
+    from notices.models import Certificate
+
+    certificate = Certificate.objects.get(application=own)
+    assert certificate.file and not certificate.error
+    page = Client().get(reverse("notices:certificate_verify"), {"number": certificate.number}).content.decode()
+    assert 'data-state="valid"' in page and own.title in page
