@@ -32,12 +32,15 @@ WORDINGS = {
         subject_zh="评审结果公布，奖项确认：{application_number} {title}",
         body_zh=zh_body(
             "公示期满，申报“{title}”（{unit}）的奖项已确认，结果正式公布。\n\n"
-            "申报编号：{application_number}\n评审活动：{edition}\n当前状态：{status}"
+            "申报编号：{application_number}\n评审活动：{edition}\n当前状态：{status}\n\n"
+            "获奖证书制作完成后，可在下方链接的申报页面下载；证书上的验证编号可在平台“证书验证”页面核验。"
         ),
         subject_en="Results published, award confirmed: {application_number} {title}",
         body_en=en_body(
             "The publicity has ended and the award of the application “{title}” ({unit}) is confirmed; the final "
-            "results are published.\n\nNumber: {application_number}\nEdition: {edition}\nStatus: {status}"
+            "results are published.\n\nNumber: {application_number}\nEdition: {edition}\nStatus: {status}\n\n"
+            "Once the certificates are made, download yours from the application's page (the link below); the "
+            "verification number on it can be checked on the portal's certificate verification page."
         ),
     ),
     ResultAction.REVOKE_AWARD: Wording(

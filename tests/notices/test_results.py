@@ -3,6 +3,7 @@ objection withdraws the award or lowers the level through the proper services), 
 revocation, the public pages (no scores, no personal data) and their query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -262,3 +263,20 @@ def test_public_lists_cost_constant_queries(extra, django_assert_max_num_queries
         assert client.get(reverse("notices:results_final", args=[edition.pk])).status_code == 200
     with django_assert_max_num_queries(4):
         assert len(results.publicity_rows(edition)) == 2 + extra
+
+
+def test_finalising_tells_each_party_the_result_and_where_to_download_the_certificate(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications.models import PortalMessage
+
+    edition, _s, best, _good, _refused = world
+    publicity = published(edition, started_ago=datetime.timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):
+        results.edition_finalise(actor=staff_user(), publicity=publicity)
+    mails = [m for m in mailoutbox if best.number in m.subject]
+    assert mails and all("证书验证" in m.body or "verification page" in m.body for m in mails)
+    assert all(re.search(rf"https?://\S+/application[s]?/{best.pk}/", m.body) for m in mails)
+    leader = best.group.leader
+    assert any(leader.email in m.to for m in mails)
+    assert PortalMessage.objects.filter(recipient=leader, application=best).exists()
