@@ -51,11 +51,11 @@ def entry_statuses(*, draft: bool) -> set[str]:
 
 
 def is_finalised(edition) -> bool:
-    """Finalised: something was confirmed and nothing is left awaiting confirmation."""
-    from reviews.workflow_levels import LevelStatus
+    """The edition's results are final (its publicity was finalised): the book is no longer a draft."""
+    from .results import publicity_of
 
-    statuses = set(Application.objects.filter(edition=edition).values_list("status", flat=True))
-    return bool(statuses & set(CERTIFIED_STATUSES)) and LevelStatus.AWARDED not in statuses
+    publicity = publicity_of(edition)
+    return publicity is not None and publicity.is_finalised
 
 
 def compendium_sections(edition, *, draft: bool) -> list[Section]:

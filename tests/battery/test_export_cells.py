@@ -140,11 +140,20 @@ def hostile_levels_table():
     return SimpleNamespace(scheme=SimpleNamespace(edition=SimpleNamespace(title="=e")), rows=rows, rounds=rounds)
 
 
+def _results_builders() -> dict:
+    """The publicity, final and objections lists: one table shape (title, headers, rows) through one builder."""
+    from notices import documents_results as d
+
+    table = ("=2026 公示名单", ["#", "=header", "@h"], [[i, h, h] for i, h in enumerate(HOSTILE)])
+    return {kind: (lambda: d.xlsx(table)) for kind in (d.PUBLICITY_XLSX, d.FINAL_XLSX, d.OBJECTIONS_XLSX)}
+
+
 def xlsx_builders() -> dict:
     from reviews import documents as round_documents
     from reviews import documents_levels
 
     return {
+        **_results_builders(),
         **_recommender_builders(),
         round_documents.ROUND_SUMMARY_XLSX: lambda: round_documents.summary_xlsx(
             hostile_round_results(), shows_names=True
@@ -166,6 +175,8 @@ def test_every_registered_workbook_kind_is_covered():
         "activity_statistics_xlsx",
         "round_review_summary",
         "combined_results",
+        "results_publicity",
+        "results_objections",
     ],
 )
 def test_each_workbook_builder_keeps_hostile_text_as_text(kind):

@@ -241,6 +241,12 @@ FACTORIES = {
     "reviews.forms_presentation.JudgesForm": lambda w: {"pool": type(w.expert).objects.all()},
     "reviews.forms_presentation.MoveForm": lambda w: {"sessions": type(w.session).objects.all()},
     "notices.forms.PublicFilterForm": lambda w: {"programmes": type(w.programme).objects.all()},
+    "notices.forms_books.PackageForm": lambda w: {
+        "candidates": type(w.application).objects.filter(pk=w.application.pk)
+    },
+    "recommenders.forms_joint.JointInviteForm": lambda w: {
+        "recommenders": type(w.application.unit.recommender).objects.all()
+    },
 }
 
 

@@ -255,6 +255,32 @@ def _model_pdfs(text):
     }
 
 
+def _results_pdf(text):
+    from notices import documents_results as d
+
+    table = (text, ["#", text], [[1, text], [2, text]])
+    return lambda: d.pdf(table)
+
+
+def _compendium_pdf(text, *, draft: bool):
+    """The book with one hostile section and entry (the builder's reads replaced by them)."""
+    from unittest import mock
+
+    from notices import compendium as c
+
+    section = c.Section(anchor="s1", category=text, level=text)
+    section.entries.append(
+        c.Entry(anchor="e1", number=text, title=text, group=text, unit=text, recommenders=text, summary=text)
+    )
+    edition = SimpleNamespace(title=text, year=2026)
+
+    def render():
+        with mock.patch.object(c, "compendium_sections", return_value=[section]):
+            return c.build_compendium(edition, draft=draft)
+
+    return render
+
+
 MODEL_KINDS = {"application_form", "scoring_opinion_form", "presentation_running_sheet", "presentation_judge_sheets"}
 
 
@@ -265,16 +291,26 @@ def pdf_builder(kind: str, text: str):
         **_recommender_pdfs(text),
         "round_review_summary_pdf": _round_summary_pdf(text),
         "combined_results_pdf": _levels_pdf(text),
+        "results_publicity_pdf": _results_pdf(text),
+        "results_final_pdf": _results_pdf(text),
+        "results_objections_pdf": _results_pdf(text),
+        "compendium": _compendium_pdf(text, draft=False),
+        "compendium_draft": _compendium_pdf(text, draft=True),
     }[kind]
 
 
 PDF_KINDS = [
     "application_form",
     "combined_results_pdf",
+    "compendium",
+    "compendium_draft",
     "presentation_judge_sheets",
     "presentation_running_sheet",
     "recommendation_table_pdf",
     "review_summary_pdf",
+    "results_final_pdf",
+    "results_objections_pdf",
+    "results_publicity_pdf",
     "round_review_summary_pdf",
     "scoring_opinion_form",
 ]

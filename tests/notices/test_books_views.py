@@ -1,5 +1,6 @@
 """The staff pages of books: the edition page (compendium draft or final, package candidates), the package job."""
 
+import datetime
 import io
 import zipfile
 
@@ -10,7 +11,7 @@ from documents.models import Document
 from notices import compendium
 from notices.models_books import NationalPackage
 from tests.factories.accounts import staff_user
-from tests.factories.notices_books import awarded_edition, confirm
+from tests.factories.notices_books import awarded_edition
 from tests.helpers import client_for
 
 
@@ -45,7 +46,12 @@ def test_compendium_request_is_a_draft_until_finalised(staff_client, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(reverse("notices:books_compendium", args=[edition.pk]))
     assert Document.objects.get(owner_id=str(edition.pk)).kind == compendium.COMPENDIUM_DRAFT
-    confirm(a)
+    from notices import results
+    from tests.factories import staff_user
+    from tests.notices.results_world import published
+
+    publicity = published(edition, started_ago=datetime.timedelta(days=30))
+    assert results.edition_finalise(actor=staff_user(), publicity=publicity) == 1  # confirms a
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(reverse("notices:books_compendium", args=[edition.pk]))
     assert Document.objects.filter(kind=compendium.COMPENDIUM, owner_id=str(edition.pk), status="ready").exists()

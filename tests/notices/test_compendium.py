@@ -1,5 +1,6 @@
 """优秀成果汇编: entries (confirmed; a draft from the awarded), grouping, contents page numbers, bookmarks."""
 
+import datetime
 import io
 import re
 import subprocess
@@ -32,7 +33,8 @@ def _layout(sections):
 
 def test_draft_has_the_awarded_grouped_by_category_then_level(world, django_assert_max_num_queries):
     edition, (a, b, c, _not_awarded) = world
-    with django_assert_max_num_queries(2):
+    # The entries, then the recommender names (lead, and joint recommenders): the same for any number of entries.
+    with django_assert_max_num_queries(3):
         sections = compendium.compendium_sections(edition, draft=True)
     layout = _layout(sections)
     assert sorted(layout) == sorted(
@@ -57,6 +59,13 @@ def test_final_holds_only_confirmed_entries(world):
     assert [e.number for s in compendium.compendium_sections(edition, draft=False) for e in s.entries] == [a.number]
     confirm(b)
     confirm(c)
+    # Confirmed one by one, but final only once the edition's publicity is finalised.
+    assert not compendium.is_finalised(edition)
+    from notices import results
+    from tests.factories import staff_user
+    from tests.notices.results_world import published
+
+    results.edition_finalise(actor=staff_user(), publicity=published(edition, started_ago=datetime.timedelta(days=30)))
     assert compendium.is_finalised(edition)
 
 
