@@ -346,3 +346,22 @@ def test_a_huge_table_renders_within_the_bounds(canary):
     result = assert_safe(canary, lambda: d.recommendation_table_pdf(meta, rows))
 
     assert isinstance(result, bytes) and len(PdfReader(io.BytesIO(result)).pages) > 3
+
+
+def test_a_sanitised_notice_renders_to_pdf_with_no_outbound_fetch(canary):
+    """A notice's body as the editor might send it, after `sanitise_html`: printed to PDF, it fetches nothing (the
+    sanitiser drops images' outside sources, styles, scripts and imports before the fetcher is even asked)."""
+    from notices.services import sanitise_html
+
+    body = sanitise_html(
+        f"<p>通知正文</p>{hostile_markup(canary.base)}"
+        f'<p style="background:url({canary.base}/bg.png)">样式</p><a href="javascript:alert(1)">链接</a>'
+    )
+    html = f"<html><body><h1>关于开展评审工作的通知</h1>{body}</body></html>"
+
+    result = assert_safe(canary, lambda: html_to_pdf(html))
+
+    assert isinstance(result, bytes)
+    # What is left of the outside addresses is text on the page, never markup that could fetch.
+    assert not any(tag in body for tag in ("<img", "<link", "<style", "style=", "<object", "<iframe", "<svg"))
+    assert "javascript:" not in body
