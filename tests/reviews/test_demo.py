@@ -16,6 +16,7 @@ from applications.models import Application, ApplicationEvent
 from awards.models import Edition
 from core.models import AuditEntry
 from core.seeding import DEMO_PASSWORD
+from notices.workflow import ResultStatus
 from reviews import formal
 from reviews.enums import AssignmentState, ReviewStatus, RoundKind, RoundState, SheetState
 from reviews.models import (
@@ -34,7 +35,6 @@ from reviews.models import (
     SessionSlot,
 )
 from reviews.selectors_expert import visible_assignments
-from notices.workflow import ResultStatus
 from reviews.workflow_levels import LevelStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
