@@ -66,8 +66,10 @@ BUDGETS = {
     # 11 queries; the rest is the panels' (recommendation, applications and endorsement, staff overview, and one for
     # the formal-review outcomes reviews registers on the unit and recommender dashboards, and one for the released
     # award results, reviews.panels_levels: a separate list, since it must not depend on the formal outcomes' cap).
-    "recommender_dashboard": 9,
-    "unit_dashboard": 12,
+    # notices adds one for the certificates to download (unit, recommender) and one for the objections' requests
+    # for an answer (unit): each a single query whatever the rows.
+    "recommender_dashboard": 10,
+    "unit_dashboard": 14,
     "staff_dashboard": 14,
     "waiting": 3,
 }
