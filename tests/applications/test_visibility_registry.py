@@ -54,4 +54,5 @@ def test_without_the_rule_the_expert_sees_nothing():
         "applications.applicant",
         "applications.unit",
         "applications.recommender",
+        "recommenders.co_recommender",  # 联合推荐: only the organisations invited on that application
     }
