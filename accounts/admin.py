@@ -15,7 +15,7 @@ from core.audit import audit_record, snapshot
 
 from .models import Expert, GroupMember, Membership, QCGroup, Recommender, Unit, User
 
-PASSWORD_MASK = "********"
+PASSWORD_MASK = "********"  # noqa: S105 - what the admin shows instead of a password  # nosec B105
 
 
 class ReadOnlyAdmin(BaseReadOnlyAdmin):

@@ -198,7 +198,7 @@ class _Generator:
     """Draws every name, code and number from one seeded generator, in a fixed order."""
 
     def __init__(self):
-        self.rng = random.Random(SEED)
+        self.rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not a secret  # nosec B311
         self.names: set[str] = set()
         self.mobiles: set[str] = {mobile for _, _, mobile, _ in FEATURED_LOGINS.values()}
         self.codes: set[str] = set()

@@ -128,7 +128,8 @@ ACTION_ACTORS = {
     Action.DECLINE: is_recommender_decider,
     Action.RECONSIDER: is_recommender_decider,
 }
-assert set(ACTION_ACTORS) == set(TRANSITIONS), "every action of the transition table needs its actor"
+if set(ACTION_ACTORS) != set(TRANSITIONS):  # checked at import, also under `python -O` (unlike assert)
+    raise RuntimeError("every action of the transition table needs its actor")
 
 # The conditions beyond the actor and the from-states, per action (see `add_action_condition`).
 ACTION_CONDITIONS: dict[str, list] = {

@@ -112,7 +112,7 @@ def start_gunicorn(database: str, workers: int, log) -> tuple[subprocess.Popen, 
         "DJANGO_SETTINGS_MODULE": "saq_portal.settings.test",
         "DATABASE_URL": f"{base}/{database}",
     }
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments  # nosec B603
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "bench.bench_wsgi"],
         cwd=ROOT,
         env=env,
@@ -122,7 +122,7 @@ def start_gunicorn(database: str, workers: int, log) -> tuple[subprocess.Popen, 
     url = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
-            with urllib.request.urlopen(f"{url}/bench/floor/", timeout=5) as response:
+            with urllib.request.urlopen(f"{url}/bench/floor/", timeout=5) as response:  # noqa: S310 - http://127.0.0.1  # nosec B310
                 if response.status == 200:
                     return process, url
         except OSError:

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import sessions  # noqa: F401  (connects the sign-in session policy)
+        from . import clients, sessions  # noqa: F401  (connect the sign-in session policy and the lockout log)

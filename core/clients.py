@@ -5,9 +5,15 @@ from to X-Forwarded-For, so with N trusted proxies the client is the N-th entry 
 left were written by the client itself and are never trusted.
 """
 
+import hashlib
 import ipaddress
+import logging
 
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.dispatch import receiver
+
+security_log = logging.getLogger("saq.security")
 
 
 def _valid_ip(value: str) -> str | None:
@@ -24,7 +30,7 @@ def _valid_ip(value: str) -> str | None:
 
 def client_ip(request) -> str:
     """The client's address: from X-Forwarded-For when TRUSTED_PROXY_COUNT proxies stand in front, else the peer."""
-    remote = _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"  # noqa: S104 - an unknown peer, not a bind address  # nosec B104
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies <= 0:
         return remote
@@ -57,3 +63,23 @@ def lockout_parameters(request_or_attempt, credentials: dict | None = None) -> l
     else:
         name = getattr(request_or_attempt, "username", None)
     return ["username", "ip_address"] if name else ["ip_address"]
+
+
+def account_hash(name: str | None) -> str:
+    """A stable short digest of a sign-in name: a log can be matched to an account without holding the address."""
+    if not name:
+        return "-"
+    return hashlib.sha256(name.strip().lower().encode()).hexdigest()[:16]
+
+
+@receiver(user_locked_out, dispatch_uid="core.clients.log_lockout")
+def log_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+    """Every refused sign-in of a locked account or address leaves a warning for the operators (axes sends this
+    when the limit is reached and for each attempt while the lock lasts)."""
+    security_log.warning(
+        "sign-in locked out: account=%s ip=%s limit=%s",
+        account_hash(username),
+        ip_address or "-",
+        getattr(settings, "AXES_FAILURE_LIMIT", None),
+        extra={"account_hash": account_hash(username), "client_ip": ip_address},
+    )

@@ -6,7 +6,7 @@ idempotent (running `seed_demo` twice leaves the same data).
 
 _SEEDERS: list[tuple[int, str, object]] = []
 
-DEMO_PASSWORD = "saq-demo-2026"
+DEMO_PASSWORD = "saq-demo-2026"  # noqa: S105 - the demo's published password, demo data only  # nosec B105
 
 
 def register(order: int, name: str, seeder) -> None:

@@ -31,7 +31,7 @@ def installed_cjk_family() -> str | None:
     if fc_match is None:
         return None
     try:
-        found = subprocess.run(
+        found = subprocess.run(  # noqa: S603 - fixed arguments, fc-match from PATH  # nosec B603
             [fc_match, "-f", "%{family}|%{lang}", f"{CJK_FAMILY}:lang=zh-cn"],
             capture_output=True,
             text=True,

@@ -29,6 +29,8 @@ step "ruff check"
 .venv/bin/ruff check .
 step "ruff format --check"
 .venv/bin/ruff format --check .
+step "bandit (fails on high severity; configuration and exclusions in pyproject.toml)"
+.venv/bin/bandit -c pyproject.toml -r . -q -lll
 
 step "makemigrations --check"
 $py manage.py makemigrations --check --dry-run

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-TEST_TOOLS = {"pytest", "pytest-django", "pytest-xdist", "ruff", "playwright", "factory_boy", "time-machine"}
+TEST_TOOLS = {"pytest", "pytest-django", "pytest-xdist", "ruff", "bandit", "playwright", "factory_boy", "time-machine"}
 
 
 def names(path: Path) -> set[str]:
