@@ -7,6 +7,9 @@ signs them out and sends them to the sign-in page with a message. Applicants (gr
 keep allauth's "remember me" choice: ticked, the session lasts `SESSION_COOKIE_AGE`; not ticked, until the browser
 closes.
 
+A session whose account has been deactivated (or deleted) since sign-in is ended at its next request, whatever
+the policy: Django already treats such a person as anonymous, and the session itself is flushed too.
+
 The policy is chosen when somebody signs in (`user_logged_in`) and kept in the session; `SessionPolicyMiddleware`
 enforces it on every request. It re-applies the browser-close expiry on the way out, because allauth's login form
 sets the expiry from the remember box after the sign-in signal has run.
@@ -16,7 +19,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
@@ -63,13 +66,18 @@ def _is_privileged_session(session) -> bool:
 
 
 class SessionPolicyMiddleware:
-    """Signs a staff member or expert out after 8 idle hours; keeps their session cookie a browser-session one."""
+    """Signs a staff member or expert out after 8 idle hours; keeps their session cookie a browser-session one.
+    Signs out a session whose account is no longer active."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session and not request.user.is_authenticated:
+            # Signed in, but the account was deactivated or deleted since (auth's backend no longer returns it).
+            logout(request)
+            messages.info(request, _("Your account is no longer active. You have been signed out."))
         if (
             session is not None
             and request.COOKIES.get(settings.SESSION_COOKIE_NAME)

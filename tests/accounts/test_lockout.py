@@ -83,3 +83,30 @@ def test_behind_a_proxy_the_forwarded_client_address_is_locked_not_the_proxy(cli
 
     assert (attacker.status_code, forged.status_code) == (429, 429)
     assert someone_else.status_code == 302
+
+
+def test_each_locked_out_attempt_is_logged_with_the_account_digest_and_address(client, caplog):
+    from core.clients import account_hash
+
+    UserFactory(email="target@example.test")
+    with caplog.at_level("WARNING", logger="saq.security"):
+        statuses = [
+            attempt(client, "Target@Example.test", f"wrong-{n}-xyz", remote_addr="203.0.113.5").status_code
+            for n in range(6)
+        ]
+
+    records = [record for record in caplog.records if record.name == "saq.security"]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+    assert len(records) == 2
+    assert all(record.levelname == "WARNING" for record in records)
+    digest = account_hash("target@example.test")
+    assert records[0].getMessage() == f"sign-in locked out: account={digest} ip=203.0.113.5 limit=5"
+    assert all("target@example.test" not in record.getMessage() for record in records)
+
+
+def test_failures_below_the_limit_log_no_lockout(client, caplog):
+    with caplog.at_level("WARNING", logger="saq.security"):
+        for n in range(4):
+            attempt(client, "someone@example.test", f"wrong-{n}-xyz")
+
+    assert [record for record in caplog.records if record.name == "saq.security"] == []
