@@ -8,7 +8,7 @@ help:
 	@echo "make setup   install system packages (if missing), .venv, static/vendor assets, .mo files"
 	@echo "make demo    setup + migrate + seed_demo + runserver on 127.0.0.1:$${PORT:-8000} (SQLite)"
 	@echo "make test    setup --test + PostgreSQL/Redis + lint + checks + pytest (PYTEST_ARGS=...)"
-	@echo "make lint    ruff check + ruff format --check"
+	@echo "make lint    ruff check + ruff format --check + bandit"
 	@echo "make fmt     ruff check --fix + ruff format"
 
 setup:
@@ -23,6 +23,7 @@ test:
 lint:
 	$(RUFF) check .
 	$(RUFF) format --check .
+	.venv/bin/bandit -c pyproject.toml -r . -q -lll
 
 fmt:
 	$(RUFF) check --fix .

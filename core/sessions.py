@@ -74,7 +74,8 @@ class SessionPolicyMiddleware:
 
     def __call__(self, request):
         session = getattr(request, "session", None)
-        if session is not None and SESSION_KEY in session and not request.user.is_authenticated:
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and SESSION_KEY in session and not user.is_authenticated:
             # Signed in, but the account was deactivated or deleted since (auth's backend no longer returns it).
             logout(request)
             messages.info(request, _("Your account is no longer active. You have been signed out."))
