@@ -58,6 +58,13 @@ class Document(TimeStampedModel):
         verbose_name=_("requested by"),
     )
     public_id = models.UUIDField(_("public id"), unique=True, default=uuid.uuid4, editable=False)
+    # The claim of the build in progress (documents.services.document_build): which attempt holds it and when its
+    # worker last showed it is alive. A delivery that finds a live claim waits; a dead one is taken over.
+    build_token = models.UUIDField(_("build claim"), null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of the build"), null=True, blank=True)
+    build_attempts = models.PositiveIntegerField(
+        _("build attempts"), default=0, help_text=_("How many times a worker has started building this document.")
+    )
 
     class Meta:
         verbose_name = _("generated document")

@@ -4,10 +4,13 @@ import datetime
 import hashlib
 import logging
 import posixpath
+import threading
+import uuid
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
@@ -22,6 +25,33 @@ logger = logging.getLogger("saq.documents")
 # and is queued again by the next request.
 STALE_AFTER = datetime.timedelta(minutes=15)
 ERROR_MAX_LENGTH = 2000
+# A build claim whose heartbeat is older than this many heartbeat intervals belongs to a dead worker.
+HEARTBEATS_UNTIL_DEAD = 3
+
+
+class DocumentBuildBusy(Exception):
+    """Another worker holds a live claim on this document's build (document_build with `skip_if_busy`)."""
+
+    def __init__(self, document_id: int, retry_after: float):
+        super().__init__(f"document {document_id} is being built by another worker")
+        self.retry_after = retry_after
+
+
+def heartbeat_interval() -> float:
+    return float(settings.DOCUMENT_BUILD_HEARTBEAT)
+
+
+def claim_timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=heartbeat_interval() * HEARTBEATS_UNTIL_DEAD)
+
+
+def _claim_alive(document: Document) -> bool:
+    return (
+        document.status == DocumentStatus.BUILDING
+        and document.build_token is not None
+        and document.heartbeat_at is not None
+        and timezone.now() - document.heartbeat_at < claim_timeout()
+    )
 
 
 def _entry_for(kind: str, obj) -> registry.DocumentKind:
@@ -73,7 +103,12 @@ def document_request(*, kind: str, obj, actor, queue: bool = True) -> Document:
         document, created = _get_or_create_locked(kind=kind, obj=obj, actor=actor)
         if _is_current(document, version):
             return document
-        if not created and document.status in IN_PROGRESS and timezone.now() - document.updated_at < STALE_AFTER:
+        if (
+            not created
+            and document.status in IN_PROGRESS
+            and timezone.now() - document.updated_at < STALE_AFTER
+            and (document.status == DocumentStatus.PENDING or _claim_alive(document))
+        ):
             return document
         previous = document.status
         document.status = DocumentStatus.PENDING
@@ -99,19 +134,25 @@ def _queue_build(document_id: int) -> None:
     build_document.delay(document_id=document_id)
 
 
-def document_build(*, document_id: int, actor=None, force: bool = False) -> Document:
+def document_build(*, document_id: int, actor=None, force: bool = False, skip_if_busy: bool = False) -> Document:
     """Build the file of one document row. Idempotent: a ready row built from the owner's current version is left
     alone (same file, same checksum, no new row), unless `force`.
 
     Three short transactions instead of one long one, so no row lock and no transaction stay open while the
     builder renders (seconds for a long PDF):
-    1. lock the row; return if it is current; otherwise mark it `building` and commit (pages show progress);
-    2. run the builder without a transaction;
+    1. lock the row; return if it is current; otherwise claim it: `building`, a new `build_token`,
+       `build_attempts` + 1, `heartbeat_at` now; commit (pages show progress);
+    2. run the builder without a transaction, while a thread stamps `heartbeat_at` every DOCUMENT_BUILD_HEARTBEAT
+       seconds as long as the claim is still ours;
     3. lock the row again and store the result: the new file (the previous one is deleted after commit),
-       checksum, size, source version, `ready`; or, if the builder raised, `failed` with the error.
-    Two workers racing on one row both build, but the second finds the row current in step 3 and discards its
-    bytes. Failures are recorded, not raised: a retry is an explicit new request. Audit: document.built /
-    document.failed.
+       checksum, size, source version, `ready`; or, if the builder raised, `failed` with the error. The claim is
+       cleared.
+    A claim not stamped for HEARTBEATS_UNTIL_DEAD intervals belongs to a dead worker (SIGKILL, lost machine): the
+    next call takes it over and builds. With `skip_if_busy` (the Celery task) a live claim of another worker raises
+    DocumentBuildBusy instead, so a duplicate delivery builds nothing and the task looks again later: by then the
+    row is current (nothing to do) or the claim is dead (taken over). Without it (callers that need the file now)
+    both build, and the second to finish finds the row current in step 3 and discards its bytes.
+    Failures are recorded, not raised: a retry is an explicit new request. Audit: document.built / document.failed.
     """
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
@@ -125,11 +166,18 @@ def document_build(*, document_id: int, actor=None, force: bool = False) -> Docu
         version = entry.version_of(obj)
         if not force and _is_current(document, version):
             return document
+        if skip_if_busy and _claim_alive(document):
+            raise DocumentBuildBusy(document_id, retry_after=claim_timeout().total_seconds())
+        token = uuid.uuid4()
         document.status = DocumentStatus.BUILDING
-        document.save(update_fields=["status", "updated_at"])
+        document.build_token = token
+        document.build_attempts += 1
+        document.heartbeat_at = timezone.now()
+        document.save(update_fields=["status", "build_token", "build_attempts", "heartbeat_at", "updated_at"])
 
     try:
-        data = entry.build(obj, document)
+        with _Heartbeat(document_id, token):
+            data = entry.build(obj, document)
         if not isinstance(data, bytes):
             raise TypeError(f"the builder of {entry.kind!r} returned {type(data).__name__}, not bytes")
         filename = entry.filename_of(obj)
@@ -140,6 +188,43 @@ def document_build(*, document_id: int, actor=None, force: bool = False) -> Docu
     return _store_result(
         document_id=document_id, actor=actor, entry=entry, version=version, data=data, filename=filename, force=force
     )
+
+
+class _Heartbeat:
+    """Stamps `heartbeat_at` of a claimed row from a thread while the builder runs (it cannot stamp it itself).
+
+    Stops when the build ends or the claim is no longer ours (taken over, or cleared by a finished build). The
+    thread uses its own database connection and closes it; a build shorter than one interval never touches it.
+    Inside a caller's transaction it does nothing: the claim is invisible to other workers until that commits, and
+    the row lock the caller holds would block the stamp (and the build's end waits for the thread).
+    """
+
+    def __init__(self, document_id: int, token: uuid.UUID):
+        self.document_id = document_id
+        self.token = token
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"document-{document_id}-heartbeat", daemon=True)
+
+    def __enter__(self):
+        if not connection.in_atomic_block:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(heartbeat_interval()):
+                mine = Document.objects.filter(pk=self.document_id, build_token=self.token)
+                if not mine.update(heartbeat_at=timezone.now()):
+                    return
+        except Exception:  # a missed stamp only lets another worker take over; the build itself goes on
+            logger.exception("heartbeat of document %s failed", self.document_id)
+        finally:
+            connection.close()
 
 
 def _store_result(*, document_id, actor, entry, version, data: bytes, filename: str, force: bool) -> Document:
@@ -166,6 +251,8 @@ def _store_result(*, document_id, actor, entry, version, data: bytes, filename: 
             document.built_at = timezone.now()
             document.status = DocumentStatus.READY
             document.error = ""
+            document.build_token = None
+            document.heartbeat_at = None
             document.save()
             audit_record(
                 actor=actor,
@@ -195,7 +282,9 @@ def _record_failure(document_id: int, actor, message: str, *, version: str | Non
         previous = document.status
         document.status = DocumentStatus.FAILED
         document.error = message[:ERROR_MAX_LENGTH]
-        document.save(update_fields=["status", "error", "updated_at"])
+        document.build_token = None
+        document.heartbeat_at = None
+        document.save(update_fields=["status", "error", "build_token", "heartbeat_at", "updated_at"])
         audit_record(
             actor=actor,
             obj=document,

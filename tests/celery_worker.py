@@ -16,6 +16,7 @@ Modules listed in WORKER_INCLUDES are imported by the worker at start (`--includ
 and tasks live there, since a kind registered inside a test exists only in the test process.
 """
 
+import contextlib
 import dataclasses
 import os
 import signal
@@ -74,6 +75,8 @@ def _claim_redis_db(base_url: str, token: str):
         client = redis.Redis.from_url(_redis_url_with_db(base_url, db))
         if client.dbsize() and not client.exists(OWNED_KEY):
             continue  # somebody else's data
+        if _others_connected(client, db):
+            continue  # a worker whose test session died without stopping it would take our messages
         if not client.set(CLAIM_KEY, token, nx=True, ex=CLAIM_TTL):
             continue  # another session holds it
         client.set(OWNED_KEY, "1")
@@ -82,6 +85,11 @@ def _claim_redis_db(base_url: str, token: str):
                 client.delete(key)
         return db, client
     pytest.fail(f"no free Redis database among {list(REDIS_DBS)} at {base_url} for the Celery test worker")
+
+
+def _others_connected(client, db: int) -> bool:
+    me = client.client_id()
+    return any(int(c["db"]) == db and int(c["id"]) != me for c in client.client_list())
 
 
 def _release_redis_db(client, token: str) -> None:
@@ -113,30 +121,29 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=STOP_TIMEOUT)
 
 
-@pytest.fixture(scope="session")
-def _celery_worker_session(django_db_setup, tmp_path_factory):
-    from django.conf import settings
-    from django.db import connection
+def start_worker(
+    *,
+    broker_url: str,
+    database_url: str,
+    media_root: Path,
+    log_path: Path,
+    hostname: str,
+    queues: str = WORKER_QUEUES,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.Popen:
+    """Start `celery worker` (solo pool, one process) in a session of its own and wait until it is ready.
 
-    base_redis_url = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
-    token = uuid.uuid4().hex
-    db, redis_client = _claim_redis_db(base_redis_url, token)
-    broker_url = _redis_url_with_db(base_redis_url, db)
-    workdir = tmp_path_factory.mktemp("celery-worker")
-    media_root = workdir / "media"
-    media_root.mkdir()
-    log_path = workdir / "worker.log"
-    hostname = f"saqtest-{token[:8]}@%h"
-
+    The caller stops it with `stop_worker` (or kills it by its pid)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "saq_portal.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": database_url,
         "REDIS_URL": broker_url,
         "MEDIA_ROOT": str(media_root),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     command = [
         str(Path(sys.executable).with_name("celery")),
@@ -144,7 +151,7 @@ def _celery_worker_session(django_db_setup, tmp_path_factory):
         "saq_portal",
         "worker",
         "-Q",
-        WORKER_QUEUES,
+        queues,
         "-c",
         "1",
         "--pool=solo",
@@ -162,35 +169,72 @@ def _celery_worker_session(django_db_setup, tmp_path_factory):
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
     )
+    _wait_until_ready(process, log_path)
+    return process
+
+
+stop_worker = _stop
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_session(django_db_setup, tmp_path_factory):
+    from django.conf import settings
+    from django.db import connection
+
+    base_redis_url = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+    token = uuid.uuid4().hex
+    db, redis_client = _claim_redis_db(base_redis_url, token)
+    broker_url = _redis_url_with_db(base_redis_url, db)
+    workdir = tmp_path_factory.mktemp("celery-worker")
+    media_root = workdir / "media"
+    media_root.mkdir()
+    log_path = workdir / "worker.log"
+    hostname = f"saqtest-{token[:8]}@%h"
+
+    process = None
     try:
-        _wait_until_ready(process, log_path)
+        process = start_worker(
+            broker_url=broker_url,
+            database_url=_database_url(connection.settings_dict),
+            media_root=media_root,
+            log_path=log_path,
+            hostname=hostname,
+        )
         yield CeleryWorker(
             pid=process.pid, broker_url=broker_url, media_root=media_root, log_path=log_path, hostname=hostname
         )
     finally:
         # Stop the worker (by its pid) before pytest-django drops the test database it is connected to.
-        _stop(process)
+        if process is not None:
+            _stop(process)
         _release_redis_db(redis_client, token)
 
 
 @pytest.fixture
 def celery_worker_process(_celery_worker_session, settings):
     """The session's real Celery worker, with this process switched to queue for real on its broker."""
+    worker = _celery_worker_session
+    with queue_for_real(settings, broker_url=worker.broker_url, media_root=worker.media_root):
+        yield worker
+
+
+@contextlib.contextmanager
+def queue_for_real(settings, *, broker_url: str, media_root: Path):
+    """Switch this process from eager tasks to publishing on `broker_url`; files are read from `media_root`."""
     from saq_portal.celery import app
 
-    worker = _celery_worker_session
     # Read the app's configuration before touching settings: Celery loads it lazily from them on first access.
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = worker.broker_url
+    settings.CELERY_BROKER_URL = broker_url
     # Files the worker builds land in its MEDIA_ROOT; the test reads them from there.
-    settings.MEDIA_ROOT = worker.media_root
+    settings.MEDIA_ROOT = media_root
 
     app.conf.task_always_eager = False
-    app.conf.broker_url = worker.broker_url
+    app.conf.broker_url = broker_url
     _reset_broker_connections(app)
     try:
-        yield worker
+        yield
     finally:
         app.conf.update(saved)
         _reset_broker_connections(app)

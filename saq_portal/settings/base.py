@@ -161,6 +161,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # of one build (seconds; the hard limit is a minute more).
 PDF_MAX_HTML_MB = env.int("PDF_MAX_HTML_MB", default=16)
 DOCUMENT_BUILD_SOFT_TIME_LIMIT = env.int("DOCUMENT_BUILD_SOFT_TIME_LIMIT", default=300)
+# A worker building a document stamps the row every this many seconds; a claim not stamped for three intervals
+# belongs to a dead worker, and the next delivery of the build takes it over (documents.services.document_build).
+DOCUMENT_BUILD_HEARTBEAT = env.float("DOCUMENT_BUILD_HEARTBEAT", default=10.0)
 
 # Celery: broker and results in Redis; eager in the embedded default.
 REDIS_URL = env("REDIS_URL", default="")
@@ -170,7 +173,19 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late: a worker holds only the message it is running
+# Redis has no acks: a delivered message waits in an "unacked" set, and when it has waited longer than
+# visibility_timeout, a worker's periodic sweep (every restore interval x throttle seconds; also at worker start)
+# puts it back on its queue. That is how the job of a SIGKILLed worker runs again, and it also redelivers the
+# message of a live worker whose task runs longer. So the timeout stays above the longest task (a document build
+# stops at DOCUMENT_BUILD_SOFT_TIME_LIMIT + 60 s; a package of many forms takes minutes) and, for a duplicate that
+# does arrive, the tasks are idempotent. Its price: a killed job resumes up to timeout + sweep period later
+# (1 h + 100 s by default). The test suite's own workers lower all three (tests/documents/test_worker_kill.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "documents.*": {"queue": "documents"},

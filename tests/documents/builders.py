@@ -3,6 +3,9 @@
 Used by the tests through `registry.registered(...)` and by the real Celery test worker through worker_kinds.py.
 """
 
+import os
+import time
+
 from django.template import engines
 
 from accounts.models import Unit
@@ -13,6 +16,10 @@ from documents.pdf import html_to_pdf, verification_context
 
 UNIT_SHEET = "tests.unit_sheet"
 UNIT_TABLE = "tests.unit_table"
+SLOW_TABLE = "tests.slow_table"
+# Seconds the slow table's builder sleeps first: set only in the environment of the workers that
+# tests/documents/test_worker_kill.py starts, so a build can be killed halfway.
+BUILD_DELAY_ENV = "SAQ_TEST_BUILD_DELAY"
 PERMISSION = "tests.view_unit"
 
 SHEET_TEMPLATE = """{% extends "documents/pdf_base.html" %}
@@ -78,3 +85,11 @@ TABLE_OPTIONS = {
     "mime_type": registry.XLSX,
     "permission": PERMISSION,
 }
+
+
+def build_slow_table(unit, document) -> bytes:
+    time.sleep(float(os.environ.get(BUILD_DELAY_ENV, "0")))
+    return build_unit_table(unit, document)
+
+
+SLOW_TABLE_OPTIONS = {**TABLE_OPTIONS, "label": "单位汇总表（慢，测试）", "build": build_slow_table}

@@ -5,6 +5,7 @@ Never imported by the test process, which registers the same kinds per test with
 
 from documents import registry
 
-from .builders import SHEET_OPTIONS, UNIT_SHEET
+from .builders import SHEET_OPTIONS, SLOW_TABLE, SLOW_TABLE_OPTIONS, UNIT_SHEET
 
 registry.register(UNIT_SHEET, **SHEET_OPTIONS)
+registry.register(SLOW_TABLE, **SLOW_TABLE_OPTIONS)
