@@ -523,7 +523,7 @@ def zip_entry_name(certificate: Certificate) -> str:
 
 
 def _batch_finish_if_complete(batch_id: int) -> None:
-    with transaction.atomic():
+    with atomic_with_files():
         batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
         if not batch.is_running or _pending(batch).exists():
             return  # another lane is still working (it finishes the batch) or the batch is over
@@ -544,10 +544,9 @@ def _batch_finish_if_complete(batch_id: int) -> None:
                     with certificate.file.open("rb") as handle:
                         archive.writestr(zip_entry_name(certificate), handle.read())
             spool.seek(0)
-            old = batch.zip_file.name if batch.zip_file else ""
-            batch.zip_file.save(f"certificates-{batch.edition_id}-{batch.pk}.zip", File(spool), save=False)
-            if old:
-                batch.zip_file.storage.delete(old)
+            # The old ZIP goes only once the new name is committed; a rollback deletes the new one instead.
+            delete_replaced_file_after_commit(CertificateBatch, "zip_file", batch.zip_file.name or "")
+            save_file(batch.zip_file, f"certificates-{batch.edition_id}-{batch.pk}.zip", File(spool))
         batch.state = BatchState.FINISHED
         batch.finished_at = timezone.now()
         batch.save()
