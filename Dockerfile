@@ -50,10 +50,12 @@ RUN export SECRET_KEY=build-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvw
  && python manage.py collectstatic --noinput \
  && rm -f /tmp/build.sqlite3
 
+# Media go to S3-compatible storage when AWS_STORAGE_BUCKET_NAME is set (docker-compose: MinIO), so a container keeps
+# nothing on its disk and web scales out; /data/media is only for a single container run without a bucket (mount a
+# volume there). No VOLUME here: it would give every replica an anonymous volume of its own.
 RUN useradd --system --uid 10001 --create-home --home-dir /home/saq --shell /usr/sbin/nologin saq \
  && mkdir -p /data/media \
  && chown saq:saq /data/media
-VOLUME ["/data/media"]
 USER saq
 
 EXPOSE 8000

@@ -18,7 +18,7 @@ from awards.enums import ProgrammeKind, QuestionKind
 from awards.models import AttachmentRequirement, Category, Edition
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
-from core.files import clean_filename, sniff_content_type, validate_file  # noqa: F401  (sniff re-exported)
+from core.files import atomic_with_files, clean_filename, save_file, sniff_content_type, validate_file  # noqa: F401  (sniff re-exported)
 
 from . import signals
 from .answers import answers_errors
@@ -278,7 +278,7 @@ def _safe_name(name: str) -> str:
     return clean_filename(name)
 
 
-@transaction.atomic
+@atomic_with_files()
 def attachment_upload(
     *,
     actor,
@@ -318,7 +318,7 @@ def attachment_upload(
         sha256=digest,
         uploaded_by=actor,
     )
-    attachment.file.save(digest[:16], ContentFile(data), save=False)
+    save_file(attachment.file, digest[:16], ContentFile(data))
     attachment.save()
     audit_record(
         actor=actor,

@@ -14,7 +14,10 @@ File names (uploads' original names and download names built from organisation n
 which removes the invisible characters that can disguise a name (right-to-left override and other controls).
 """
 
+import contextlib
+import contextvars
 import io
+import logging
 import re
 import struct
 import unicodedata
@@ -27,6 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .exceptions import BusinessRuleError
+
+logger = logging.getLogger("saq.files")
 
 SNIFF_BYTES = 4096
 MB = 1024 * 1024
@@ -658,6 +663,67 @@ def validate_file(*, data: bytes, allowed_types: list[str], max_mb: int, label: 
 
 
 # --- Storage ---------------------------------------------------------------------------------------------------------
+#
+# A row and its file are written in two systems (the database and the media storage, possibly S3), so neither
+# is left without the other: the file is written first, inside the transaction that creates the row
+# (`atomic_with_files` + `save_file`); when the storage fails nothing is written and the user reads why; when the
+# database fails (or the commit does) the files written in the block are deleted again; a file the new row
+# replaces is deleted only after commit (`delete_replaced_file_after_commit`).
+
+
+class StorageUnavailable(BusinessRuleError):
+    """The media storage refused or failed a write; the transaction rolls back, so no row points at a missing file."""
+
+
+# The files saved by `save_file` inside the innermost `atomic_with_files` block of this thread/task.
+_saved_in_block: contextvars.ContextVar[list | None] = contextvars.ContextVar("saq_saved_files", default=None)
+
+
+def _delete_quietly(saved: list) -> None:
+    for storage, name in saved:
+        try:
+            storage.delete(name)
+        except Exception:  # the storage may be what failed; the orphan is logged, the original error is raised
+            logger.exception("could not delete %s after a failed write", name)
+
+
+@contextlib.contextmanager
+def atomic_with_files(using=None):
+    """`transaction.atomic` for a write that stores files with `save_file`: when the block raises or its commit
+    fails, the files saved in it are deleted again. Nested in another `atomic_with_files`, the files are handed to
+    the enclosing block, whose failure deletes them too. Usable as a decorator (`@atomic_with_files()`)."""
+    enclosing = _saved_in_block.get()
+    saved: list = []
+    token = _saved_in_block.set(saved)
+    try:
+        with transaction.atomic(using=using):
+            yield
+    except BaseException:
+        _delete_quietly(saved)
+        raise
+    finally:
+        _saved_in_block.reset(token)
+    if enclosing is not None:
+        enclosing.extend(saved)
+
+
+def save_file(field_file, name: str, content) -> str:
+    """Store `content` in a FileField of an unsaved or locked row (`save=False`: the caller saves the row) and
+    return the stored name. A storage failure becomes StorageUnavailable with a readable message (the
+    surrounding transaction then rolls back: no row without its file); inside `atomic_with_files` the file is
+    deleted again if the row is not committed (no file without its row)."""
+    try:
+        field_file.save(name, content, save=False)
+    except Exception as exc:
+        logger.exception("storing %s failed", name)
+        raise StorageUnavailable(
+            _("The file could not be stored just now, so nothing was saved. Please try again in a few minutes."),
+            code="storage",
+        ) from exc
+    saved = _saved_in_block.get()
+    if saved is not None:
+        saved.append((field_file.storage, field_file.name))
+    return field_file.name
 
 
 def delete_replaced_file_after_commit(model, field: str, name: str) -> None:

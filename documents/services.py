@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_record
+from core.files import atomic_with_files, save_file
 
 from . import registry
 from .enums import IN_PROGRESS, DocumentStatus
@@ -229,7 +230,8 @@ class _Heartbeat:
 
 def _store_result(*, document_id, actor, entry, version, data: bytes, filename: str, force: bool) -> Document:
     checksum = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
+    # atomic_with_files: a new file whose row does not commit is deleted again; the old one only after commit.
+    with atomic_with_files():
         document = Document.objects.select_for_update().get(pk=document_id)
         if not force and _is_current(document, version):
             return document  # another worker finished the same version first
@@ -240,35 +242,28 @@ def _store_result(*, document_id, actor, entry, version, data: bytes, filename: 
         if checksum != document.checksum or not (old_name and storage.exists(old_name)):
             extension = posixpath.splitext(filename)[1].lower()
             new_name = f"{checksum[:16]}{extension}"
-        try:
-            if new_name:
-                document.file.save(new_name, ContentFile(data), save=False)
-            document.filename = filename
-            document.mime_type = entry.mime_type
-            document.size = len(data)
-            document.checksum = checksum
-            document.source_version = version
-            document.built_at = timezone.now()
-            document.status = DocumentStatus.READY
-            document.error = ""
-            document.build_token = None
-            document.heartbeat_at = None
-            document.save()
-            audit_record(
-                actor=actor,
-                obj=document,
-                action="document.built",
-                changes={
-                    key: [before[key], getattr(document, key)]
-                    for key in before
-                    if before[key] != getattr(document, key)
-                },
-                note=f"{filename}, {len(data)} bytes",
-            )
-        except Exception:
-            if new_name and document.file.name != old_name:
-                storage.delete(document.file.name)
-            raise
+        if new_name:
+            save_file(document.file, new_name, ContentFile(data))
+        document.filename = filename
+        document.mime_type = entry.mime_type
+        document.size = len(data)
+        document.checksum = checksum
+        document.source_version = version
+        document.built_at = timezone.now()
+        document.status = DocumentStatus.READY
+        document.error = ""
+        document.build_token = None
+        document.heartbeat_at = None
+        document.save()
+        audit_record(
+            actor=actor,
+            obj=document,
+            action="document.built",
+            changes={
+                key: [before[key], getattr(document, key)] for key in before if before[key] != getattr(document, key)
+            },
+            note=f"{filename}, {len(data)} bytes",
+        )
         if new_name and old_name and old_name != document.file.name:
             transaction.on_commit(lambda: storage.delete(old_name))
     return document

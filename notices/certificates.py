@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from core.audit import audit_record
 from core.exceptions import BusinessRuleError
-from core.files import sniff_content_type
+from core.files import atomic_with_files, delete_replaced_file_after_commit, save_file, sniff_content_type
 from documents.pdf import PDFRenderError, html_to_pdf, qr_svg_data_uri
 
 from .models_certificates import BatchState, Certificate, CertificateBatch, CertificateTemplate
@@ -267,7 +267,7 @@ def certificate_template_save(*, actor, owner, data: dict, images: dict) -> Cert
     from awards.models import Edition
 
     key = "edition" if isinstance(owner, Edition) else "programme"
-    with transaction.atomic():
+    with atomic_with_files():
         template = CertificateTemplate.objects.select_for_update().filter(**{key: owner}).first()
         created = template is None
         if created:
@@ -275,11 +275,14 @@ def certificate_template_save(*, actor, owner, data: dict, images: dict) -> Cert
         for name in TEMPLATE_FIELDS:
             setattr(template, name, data.get(name, ""))
         for name, upload in images.items():
+            # A removed or replaced image is deleted once the row no longer names it (after commit); a rollback
+            # keeps the old file and deletes the new one (atomic_with_files).
+            delete_replaced_file_after_commit(CertificateTemplate, name, getattr(template, name).name)
             if upload is None:
-                getattr(template, name).delete(save=False)
+                setattr(template, name, "")
                 continue
             content, filename = upload
-            getattr(template, name).save(filename, ContentFile(content), save=False)
+            save_file(getattr(template, name), filename, ContentFile(content))
         template.version += 1
         template.full_clean()
         template.save()
@@ -319,7 +322,7 @@ def _prepare(application_id: int, template: CertificateTemplate, issued) -> tupl
 
 def _store(certificate: Certificate, template: CertificateTemplate, data: bytes | None, error: str) -> bool:
     """Store a rendered file (or the error) under a row lock, unless another worker stored this version already."""
-    with transaction.atomic():
+    with atomic_with_files():
         certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if certificate.template_version == template.version_key:
             return False
@@ -328,7 +331,7 @@ def _store(certificate: Certificate, template: CertificateTemplate, data: bytes 
         certificate.error = error
         old_name = certificate.file.name if certificate.file else ""
         if data is not None:
-            certificate.file.save(f"{certificate.number}.pdf", ContentFile(data), save=False)
+            save_file(certificate.file, f"{certificate.number}.pdf", ContentFile(data))
         certificate.save()
         if old_name and old_name != certificate.file.name:
             storage = certificate.file.storage
@@ -520,7 +523,7 @@ def zip_entry_name(certificate: Certificate) -> str:
 
 
 def _batch_finish_if_complete(batch_id: int) -> None:
-    with transaction.atomic():
+    with atomic_with_files():
         batch = CertificateBatch.objects.select_for_update().get(pk=batch_id)
         if not batch.is_running or _pending(batch).exists():
             return  # another lane is still working (it finishes the batch) or the batch is over
@@ -541,10 +544,9 @@ def _batch_finish_if_complete(batch_id: int) -> None:
                     with certificate.file.open("rb") as handle:
                         archive.writestr(zip_entry_name(certificate), handle.read())
             spool.seek(0)
-            old = batch.zip_file.name if batch.zip_file else ""
-            batch.zip_file.save(f"certificates-{batch.edition_id}-{batch.pk}.zip", File(spool), save=False)
-            if old:
-                batch.zip_file.storage.delete(old)
+            # The old ZIP goes only once the new name is committed; a rollback deletes the new one instead.
+            delete_replaced_file_after_commit(CertificateBatch, "zip_file", batch.zip_file.name or "")
+            save_file(batch.zip_file, f"certificates-{batch.edition_id}-{batch.pk}.zip", File(spool))
         batch.state = BatchState.FINISHED
         batch.finished_at = timezone.now()
         batch.save()

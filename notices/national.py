@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from applications.models import Application, Attachment
 from core.audit import audit_record
+from core.files import atomic_with_files, save_file
 from documents.enums import DocumentStatus
 
 from .models_books import NationalPackage
@@ -268,20 +269,20 @@ def package_build(*, package_id: int, build_forms: bool = True) -> NationalPacka
             size = handle.tell()
             handle.seek(0)
             filename = package_filename(package)
-            package.file.save(f"package-{package.pk}.zip", File(handle), save=False)
+            # The file and its row in one transaction: a database failure deletes the stored ZIP again.
+            with atomic_with_files():
+                save_file(package.file, f"package-{package.pk}.zip", File(handle))
+                package.filename = filename
+                package.size = size
+                package.status = DocumentStatus.READY
+                package.error = ""
+                package.built_at = timezone.now()
+                package.save(update_fields=["file", "filename", "size", "status", "error", "built_at", "updated_at"])
+                audit_record(actor=None, obj=package, action="national_package.built", note=f"{filename}, {size} bytes")
     except Exception as exc:
         logger.exception("national package %s failed", package_id)
         NationalPackage.objects.filter(pk=package_id).update(
             status=DocumentStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
         )
         package.refresh_from_db()
-        return package
-    with transaction.atomic():
-        package.filename = filename
-        package.size = size
-        package.status = DocumentStatus.READY
-        package.error = ""
-        package.built_at = timezone.now()
-        package.save(update_fields=["file", "filename", "size", "status", "error", "built_at", "updated_at"])
-        audit_record(actor=None, obj=package, action="national_package.built", note=f"{filename}, {size} bytes")
     return package

@@ -29,7 +29,7 @@ from applications.models import Application
 from applications.services import application_transition
 from core.audit import audit_record
 from core.exceptions import BusinessRuleError
-from core.files import PDF, clean_filename, validate_file
+from core.files import PDF, atomic_with_files, clean_filename, save_file, validate_file
 from reviews.models_levels import AwardLevel, LevelDecision, LevelScheme
 from reviews.workflow_levels import LevelStatus
 
@@ -235,7 +235,7 @@ def _store_file(objection: Objection, uploaded, *, note=None) -> ObjectionFile:
         file_sha256=digest,
         size=len(data),
     )
-    stored.file.save(digest, ContentFile(data), save=False)
+    save_file(stored.file, digest, ContentFile(data))
     stored.save()
     return stored
 
@@ -284,7 +284,7 @@ def _new_tracking_number() -> str:
     return "YY" + "".join(secrets.choice(alphabet) for _i in range(12))
 
 
-@transaction.atomic
+@atomic_with_files()
 def objection_file(
     *, publicity, application_id, real_name, mobile, email="", reason, consent, files=(), now=None
 ) -> Objection:
@@ -357,7 +357,7 @@ def objection_assign(*, actor, objection, assignee) -> Objection:
     return objection
 
 
-@transaction.atomic
+@atomic_with_files()
 def objection_note_add(*, actor, objection, text, files=()) -> ObjectionNote:
     text = (text or "").strip()
     if not text:

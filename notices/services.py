@@ -10,7 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
-from core.files import DOCX, PDF, XLSX, clean_filename, delete_replaced_file_after_commit, validate_file
+from core.files import (
+    DOCX,
+    PDF,
+    XLSX,
+    atomic_with_files,
+    clean_filename,
+    delete_replaced_file_after_commit,
+    save_file,
+    validate_file,
+)
 
 from . import cache
 from .enums import NoticeState
@@ -106,7 +115,7 @@ def notice_withdraw(*, actor, notice: Notice) -> Notice:
     return notice
 
 
-@transaction.atomic
+@atomic_with_files()
 def notice_attachment_add(*, actor, notice: Notice, uploaded_file) -> NoticeAttachment:
     """Store an attachment after the content checks every upload passes (type by content, size, active content).
     Locks the notice; audited `notice.attachment_added` on the notice."""
@@ -121,7 +130,7 @@ def notice_attachment_add(*, actor, notice: Notice, uploaded_file) -> NoticeAtta
         file_sha256=digest,
         size=len(data),
     )
-    attachment.file.save(digest, ContentFile(data), save=False)
+    save_file(attachment.file, digest, ContentFile(data))
     attachment.save()
     audit_record(
         actor=actor, obj=notice, action="notice.attachment_added", changes={"attachment": [None, attachment.file_name]}

@@ -23,7 +23,13 @@ from awards.enums import PhaseKind
 from core import roles
 from core.audit import audit_record, diff, snapshot
 from core.exceptions import BusinessRuleError
-from core.files import clean_filename, delete_replaced_file_after_commit, validate_file
+from core.files import (
+    atomic_with_files,
+    clean_filename,
+    delete_replaced_file_after_commit,
+    save_file,
+    validate_file,
+)
 
 from .enums import HANDIN_UPLOAD_TYPES, Decision, EndorsementLevel, HandInKind
 from .models import Dossier, Endorsement, Evaluation, HandIn
@@ -142,7 +148,7 @@ def recommender_evaluation_save(
 # --- Unit decisions ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_files()
 def unit_scan_upload(*, actor, application: Application, uploaded_file) -> Endorsement:
     """Store the unit's stamped scoring-and-recommendation form (scan), checked as a real PDF or image."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
@@ -180,7 +186,7 @@ def unit_scan_upload(*, actor, application: Application, uploaded_file) -> Endor
     endorsement.scan_form_version, endorsement.scan_uploaded_at = form["version"], timezone.now()
     endorsement.scan_name = clean_filename(uploaded_file.name, default="scan")
     replaced = endorsement.scan.name or ""
-    endorsement.scan.save(digest[:16], ContentFile(data), save=False)
+    save_file(endorsement.scan, digest[:16], ContentFile(data))
     endorsement.save()
     delete_replaced_file_after_commit(Endorsement, "scan", replaced)  # the old scan would otherwise stay an orphan
     audit_record(actor=actor, obj=locked, action="application.unit_scan_uploaded", changes={"scan": [old, digest]})
@@ -614,7 +620,7 @@ def statistics_save(*, actor, dossier: Dossier, data: dict) -> Dossier:
     return locked
 
 
-@transaction.atomic
+@atomic_with_files()
 def hand_in(*, actor, dossier: Dossier, kind: str, data: bytes, file_name: str, mime_type: str | None = None) -> HandIn:
     """Hand in one item of the dossier (an upload, or the portal's generated table). Replaceable until the
     recommendation deadline; handing in the same bytes again is a no-op."""
@@ -635,7 +641,7 @@ def hand_in(*, actor, dossier: Dossier, kind: str, data: bytes, file_name: str, 
     old = item.sha256 or None
     item.file_name, item.mime_type, item.sha256, item.handed_in_by = clean_filename(file_name), mime_type, digest, actor
     replaced = item.file.name if existing else ""
-    item.file.save(digest[:16], ContentFile(data), save=False)
+    save_file(item.file, digest[:16], ContentFile(data))
     item.save()
     delete_replaced_file_after_commit(HandIn, "file", replaced)  # one row per kind: the old file has no row left
     audit_record(actor=actor, obj=locked, action=f"dossier.handed_in.{kind}", changes={kind: [old, digest]})

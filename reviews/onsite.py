@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core import roles
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
-from core.files import validate_file
+from core.files import atomic_with_files, save_file, validate_file
 
 from . import rounds
 from .conflicts import conflict_pairs, conflicts_refresh, round_applications, round_pool
@@ -211,7 +211,7 @@ def _thumbnail(data: bytes) -> bytes:
     return out.getvalue()
 
 
-@transaction.atomic
+@atomic_with_files()
 def visit_photo_add(*, actor, visit: SiteVisit, uploaded_file, caption: str = "") -> VisitPhoto:
     """Store a photo taken on site after checking it by content (`core.files.validate_file`: JPEG, PNG or WebP,
     readable, at most 15 MB) with a JPEG thumbnail. Staff and the visit's panel only; not once the round is
@@ -225,8 +225,8 @@ def visit_photo_add(*, actor, visit: SiteVisit, uploaded_file, caption: str = ""
     name = uuid.uuid4().hex
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[mime]
     photo = VisitPhoto(visit=visit, content_type=mime, caption=(caption or "").strip()[:200], uploaded_by=actor)
-    photo.image.save(f"{name}.{extension}", ContentFile(data), save=False)
-    photo.thumbnail.save(f"{name}-thumb.jpg", ContentFile(_thumbnail(data)), save=False)
+    save_file(photo.image, f"{name}.{extension}", ContentFile(data))
+    save_file(photo.thumbnail, f"{name}-thumb.jpg", ContentFile(_thumbnail(data)))
     photo.save()
     audit_record(
         actor=actor, obj=visit, action="visit_photo.added", changes={"photo": [None, photo.pk]}, note=photo.caption

@@ -27,7 +27,15 @@ from applications.models import Application
 from awards import scores as score_rules
 from core.audit import audit_record
 from core.exceptions import BusinessRuleError
-from core.files import PDF, PPTX, clean_filename, delete_replaced_file_after_commit, validate_file
+from core.files import (
+    PDF,
+    PPTX,
+    atomic_with_files,
+    clean_filename,
+    delete_replaced_file_after_commit,
+    save_file,
+    validate_file,
+)
 from core.mail import mail_after_commit
 
 from .conflicts import conflict_pairs, conflicts_refresh
@@ -399,7 +407,7 @@ def upload_problem(slot: SessionSlot, now=None) -> str:
     return ""
 
 
-@transaction.atomic
+@atomic_with_files()
 def slot_file_upload(*, actor, slot: SessionSlot, uploaded_file, now=None) -> SessionSlot:
     """Store the group's presentation file (PDF or PPTX, checked by content like the application's attachments)
     before the session's deadline; it replaces the previous one. Locks the slot; audited `slot.file_uploaded`;
@@ -420,7 +428,7 @@ def slot_file_upload(*, actor, slot: SessionSlot, uploaded_file, now=None) -> Se
     slot.file_type = mime
     slot.file_name = clean_filename(getattr(uploaded_file, "name", "") or "presentation")
     slot.file_uploaded_at = now or timezone.now()
-    slot.file.save(digest, ContentFile(data), save=False)
+    save_file(slot.file, digest, ContentFile(data))
     slot.save(update_fields=["file", "file_sha256", "file_type", "file_name", "file_uploaded_at"])
     delete_replaced_file_after_commit(SessionSlot, "file", old_name)
     audit_record(

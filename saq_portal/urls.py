@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.health import health
 from core.views import HomeView
 
 handler403 = "core.views.permission_denied"
@@ -9,6 +10,7 @@ handler429 = "core.views.too_many_requests"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("healthz/", health, name="health"),  # answered by core.health.HealthCheckMiddleware; here for reverse()
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("accounts.urls")),

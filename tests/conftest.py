@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.s3_server"]
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: refuses a request whose declared body exceeds MAX_REQUEST_BODY_MB before anything reads the body.
     "core.uploads.RequestBodyLimitMiddleware",
+    # Answers /healthz/ for the proxy and the container engine before the host check and the HTTPS redirect.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -131,8 +133,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "staticfiles")
 # Uploads live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+
+
+def media_storage(env) -> dict:
+    """The storage of uploads and generated files: S3-compatible object storage (django-storages with boto3) when
+    AWS_STORAGE_BUCKET_NAME is set, so several web containers and workers share one media store; otherwise the file
+    system under MEDIA_ROOT (the demo, local runs). Objects are private and served only through permission-checked
+    views, never by a public or signed URL."""
+    bucket = env("AWS_STORAGE_BUCKET_NAME", default="")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config
+
+    endpoint = env("AWS_S3_ENDPOINT_URL", default="") or None
+    # MinIO and SeaweedFS answer on one host name: path-style addressing (bucket in the path).
+    addressing_style = env("AWS_S3_ADDRESSING_STYLE", default="path" if endpoint else "auto")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "location": env("AWS_LOCATION", default=""),
+        # Short connect timeout and few retries: an unreachable store fails an upload (and /healthz/) in seconds.
+        "client_config": Config(
+            s3={"addressing_style": addressing_style},
+            signature_version="s3v4",
+            connect_timeout=env.int("AWS_S3_CONNECT_TIMEOUT", default=5),
+            read_timeout=env.int("AWS_S3_READ_TIMEOUT", default=60),
+            retries={"mode": "standard", "max_attempts": 3},
+        ),
+        # Like the file system: a name already taken gets a suffix, never overwrites another row's file.
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

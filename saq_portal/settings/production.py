@@ -1,7 +1,7 @@
 """Production: everything that differs comes from the environment; passes `check --deploy`."""
 
 from .base import *
-from .base import env
+from .base import env, media_storage
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -18,12 +18,16 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
+# Media: S3-compatible object storage when AWS_STORAGE_BUCKET_NAME is set (docker-compose: MinIO), so web replicas
+# keep nothing on their own disk; otherwise MEDIA_ROOT. Static files are collected into the image (WhiteNoise).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# The health check (core.health) is probed over plain HTTP inside the network by the proxy and the container engine.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
