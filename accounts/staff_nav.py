@@ -7,7 +7,8 @@ needs to see the entry, its order in the menu (lower first) and the section name
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,24 @@ def unregister(url_name: str) -> None:
     _ENTRIES.pop(url_name, None)
 
 
+_URLS: dict[tuple, str] = {}
+
+
+def _url(name: str) -> str:
+    """`reverse(name)`, once per URLconf and script prefix: the menu is on every staff page."""
+    key = (name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = reverse(name)
+    return url
+
+
 def entries_for(user, section: str = "") -> list[dict]:
     """The entries `user` may see, in order, each with its url and whether it is the current section."""
     if user is None or not user.is_authenticated:
         return []
     return [
-        {"label": entry.label, "url": reverse(entry.url_name), "active": bool(section) and entry.section == section}
+        {"label": entry.label, "url": _url(entry.url_name), "active": bool(section) and entry.section == section}
         for entry in sorted(_ENTRIES.values(), key=lambda e: (e.order, e.url_name))
         if user.has_perm(entry.permission)
     ]

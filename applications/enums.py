@@ -171,17 +171,20 @@ _ADDED_STATUS_LABELS: dict[str, object] = {}
 _ADDED_ACTION_LABELS: dict[str, object] = {}
 
 
+# The labels are lazy: translated when shown, in the request's language.
+_OWN_STATUS_LABELS = {status.value: status.label for status in Status}
+_OWN_ACTION_LABELS = {action.value: action.label for action in Action}
+
+
 def status_label(value: str):
     """The label of any status in the table, applications' own or added; the raw value when unknown."""
-    if value in Status.values:
-        return Status(value).label
-    return _ADDED_STATUS_LABELS.get(value, value)
+    label = _OWN_STATUS_LABELS.get(value)
+    return label if label is not None else _ADDED_STATUS_LABELS.get(value, value)
 
 
 def action_label(value: str):
-    if value in Action.values:
-        return Action(value).label
-    return _ADDED_ACTION_LABELS.get(value, value)
+    label = _OWN_ACTION_LABELS.get(value)
+    return label if label is not None else _ADDED_ACTION_LABELS.get(value, value)
 
 
 def status_choices() -> list[tuple[str, object]]:

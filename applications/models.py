@@ -63,6 +63,10 @@ class Application(TimeStampedModel):
     def __str__(self):
         return f"{self.number or _('(draft)')} {self.title}"
 
+    def get_status_display(self):
+        # Django's own would rebuild and flatten the callable choices for every call (every row of every list).
+        return status_label(self.status)
+
     @property
     def level(self):
         return status_sets().level_of[self.status]

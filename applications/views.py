@@ -479,5 +479,7 @@ def staff_applications(request):
         "edition": edition,
         "staff_section": "applications",
         "list_url": reverse("applications:staff_list"),
+        # Read through iter(): the template's loop would ask the choices for their length first, one more query.
+        "edition_choices": list(iter(form.fields["edition"].choices)),
     }
     return render(request, "applications/staff_applications.html", context)

@@ -3,10 +3,11 @@
 
     .venv/bin/python bench/bench_list_pages.py [--rows 20000] [--seconds 5]
 
-Uses DATABASE_URL (default postgres://saq:saq@127.0.0.1:5432/saq) and a database of its own, `saq_bench`
-(created and migrated on first use, then reused; the rows are created once). Requests go through Django's full
-middleware stack with the test client, signed in as staff for the portal pages; the floor goes through the same
-stack anonymously. The bar: each page serves at least half the floor's requests per second.
+Uses DATABASE_URL (default postgres://saq:saq@127.0.0.1:5432/saq) and a database of its own, `saq_bench` or
+`--database NAME` (created and migrated on first use, then reused; the rows are created once). Requests go through
+Django's full middleware stack with the test client, signed in as staff, unit contact, recommender member or
+expert; the floor goes through the same stack anonymously. The bar: each page serves at least half the floor's
+requests per second.
 """
 
 import argparse
@@ -144,6 +145,102 @@ def make_applications(n: int, staff):
     return edition
 
 
+def make_desks(edition, staff, per_desk: int = 50):
+    """The people behind the other pages, each with `per_desk` rows of their own (made once, then reused): a unit
+    contact with submitted applications (its queue shows a page of them), a recommender member whose unit has
+    endorsed ones (its queue lists the edition's), and an expert who signed the round's declaration and accepted
+    as many assignments. Returns the users and the round."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.enums import ApprovalStatus, RecommenderKind, Role
+    from accounts.models import Expert, Membership, QCGroup, Recommender, Unit, User
+    from accounts.validators import credit_code_check_char
+    from applications.enums import Status
+    from applications.models import Application
+    from reviews.declaration import declaration_text_current
+    from reviews.enums import AssignmentSource, AssignmentState, RoundState
+    from reviews.models import Assignment, DeclarationSignature, ReviewRound
+
+    def user(email, name, **membership):
+        person, created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+        if created:
+            Membership.objects.create(user=person, **membership)
+        return person
+
+    recommender, _ = Recommender.objects.get_or_create(
+        name="基准队列区市场监督管理局", defaults={"kind": RecommenderKind.DISTRICT}
+    )
+    units = []
+    for serial, name in ((990_001, "上海基准队列单位甲有限公司"), (990_002, "上海基准队列单位乙有限公司")):
+        first17 = f"91310000{serial:09d}"
+        unit, _ = Unit.objects.get_or_create(
+            credit_code=first17 + credit_code_check_char(first17),
+            defaults=dict(
+                name=name,
+                address="上海市浦东新区张江路2号",
+                contact_name="李娜",
+                contact_phone="021-55550000",
+                recommender=recommender,
+                status=ApprovalStatus.APPROVED,
+            ),
+        )
+        units.append(unit)
+    contact = user("bench-unit@saq.test", "基准单位联系人", role=Role.UNIT, unit=units[0])
+    member = user("bench-recommender@saq.test", "基准推荐人", role=Role.RECOMMENDER, recommender=recommender)
+    expert_user = user("bench-expert@saq.test", "基准专家", role=Role.EXPERT)
+    expert, _ = Expert.objects.get_or_create(user=expert_user, defaults={"organisation_name": "上海基准质量研究院"})
+    category = edition.categories.filter(parent=None).first()
+    desks = ((units[0], Status.SUBMITTED, "QU"), (units[1], Status.ENDORSED, "QR"))
+    for index, (unit, status, prefix) in enumerate(desks):
+        if Application.objects.filter(unit=unit).exists():
+            continue
+        group = QCGroup.objects.create(
+            unit=unit, name=f"基准队列QC小组{index}", founded_on="2020-01-01", leader=staff, status="approved"
+        )
+        Application.objects.bulk_create(
+            Application(
+                edition=edition,
+                category=category,
+                title=f"提高某工序一次合格率 {prefix}{i:03d}",
+                group=group,
+                unit=unit,
+                created_by=staff,
+                status=status,
+                number=f"{prefix}-2026-{i + 1:05d}",
+            )
+            for i in range(per_desk)
+        )
+    now = timezone.now()
+    round_, created = ReviewRound.objects.get_or_create(
+        edition=edition,
+        name="基准材料文审",
+        defaults={
+            "opens_at": now - datetime.timedelta(hours=1),
+            "closes_at": now + datetime.timedelta(days=3650),
+            "state": RoundState.OPEN,
+        },
+    )
+    if created:
+        reviewed = Application.objects.filter(edition=edition, status=Status.SUBMITTED).order_by("pk")[:per_desk]
+        Assignment.objects.bulk_create(
+            Assignment(
+                round=round_,
+                application=application,
+                expert=expert,
+                source=AssignmentSource.SOLVER,
+                state=AssignmentState.ACCEPTED,
+                code=f"R{round_.pk}-{i + 1:04d}",
+            )
+            for i, application in enumerate(reviewed)
+        )
+        DeclarationSignature.objects.get_or_create(
+            round=round_, expert=expert, defaults={"text": declaration_text_current(edition.programme)}
+        )
+    return {"unit": (contact, units[0]), "recommender": (member, recommender), "expert": (expert_user, round_)}
+
+
 def count_queries(client, url: str) -> list[str]:
     from django.db import connection
 
@@ -176,37 +273,80 @@ def main():
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", default="saq_bench", help="the bench's own database (created if missing)")
+    parser.add_argument("--only", nargs="*", help="measure only the pages whose label contains one of these words")
     args = parser.parse_args()
 
     django.setup()
-    setup_database()
+    setup_database(args.database)
     from django.test import Client
 
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.ROOT_URLCONF = "bench.bench_urls"
+    # Production's session engine (saq_portal.settings.production): sessions read from Redis, kept in the database.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     staff = make_rows(args.rows)
     client = Client()
     client.force_login(staff)
     anonymous = Client()
 
-    make_applications(args.rows, staff)
+    edition = make_applications(args.rows, staff)
     from django.db import connection
 
+    from applications.models import Application
+
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE applications_application")
+        # Planner statistics and the visibility map, as autovacuum gives them in production (counts use index-only
+        # scans then).
+        cursor.execute("VACUUM ANALYZE applications_application")
+        cursor.execute("VACUUM ANALYZE accounts_unit")
+    desks = make_desks(edition, staff)
+    from django.urls import reverse
+
+    def signed_in(user):
+        signed = Client()
+        signed.force_login(user)
+        return signed
+
+    contact, unit = desks["unit"]
+    member, recommender = desks["recommender"]
+    expert, round_ = desks["expert"]
+    shown = Application.objects.filter(edition=edition, number="QB-2026-00101").first()
     pages = [
-        ("staff units list, page 3 (50 rows)", "/portal/staff/units/?page=3", "上海基准测试制造有限公司".encode()),
-        ("staff applications list, page 3 (50 rows)", "/applications/staff/?page=3", b"QB-2026-00101"),
+        ("staff units list, page 3 (50 rows)", client, "/portal/staff/units/?page=3", "上海基准测试制造".encode()),
+        ("staff applications list, page 3 (50 rows)", client, "/applications/staff/?page=3", b"QB-2026-00101"),
+        (
+            "unit queue (25 rows a page)",
+            signed_in(contact),
+            reverse("recommenders:unit_queue", args=[unit.pk]),
+            b"QU-2026-00001",
+        ),
+        (
+            "recommender queue (50 rows)",
+            signed_in(member),
+            reverse("recommenders:recommender_queue", args=[recommender.pk]) + f"?edition={edition.pk}",
+            b"QR-2026-00001",
+        ),
+        (
+            "expert task list (50 rows)",
+            signed_in(expert),
+            reverse("reviews:expert_round", args=[round_.pk]),
+            b"/reviews/expert/assignments/",
+        ),
+        ("application detail (staff)", client, reverse("applications:detail", args=[shown.pk]), b"QB-2026-00101"),
     ]
     floor_url = "/bench/floor/"
 
     print(f"rows in the table: {args.rows}; {args.rounds} rounds of {args.seconds:.0f} s per page (median shown)")
-    for label, url, expect in pages:
-        queries = count_queries(client, url)
+    wanted = set(args.only or [])
+    for label, page_client, url, expect in pages:
+        if wanted and not any(word in label for word in wanted):
+            continue
+        queries = count_queries(page_client, url)
         floors, pages_rps = [], []
         for _ in range(args.rounds):
             floors.append(throughput(anonymous, floor_url, args.seconds, b"<td>")[0])
-            rps, size = throughput(client, url, args.seconds, expect)
+            rps, size = throughput(page_client, url, args.seconds, expect)
             pages_rps.append(rps)
         floor, page = statistics.median(floors), statistics.median(pages_rps)
         print(

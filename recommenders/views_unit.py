@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -97,10 +98,17 @@ def unit_queue(request, unit_pk):
     )
     page = paginate(request, queryset, per_page=QUEUE_PAGE_SIZE)
     now = timezone.now()
+    countdowns = {}  # one per edition: the rows of an edition share its deadline
     for application in page:
         application.unit_deadline = _deadline(application.edition)
         application.unit_deadline_passed = application.unit_deadline is not None and application.unit_deadline <= now
         application.waits_for_unit = application.status in WAITING_STATUSES
+        if application.edition_id not in countdowns:
+            countdowns[application.edition_id] = render_to_string(
+                "applications/_countdown.html",
+                {"deadline": application.unit_deadline, "passed": application.unit_deadline_passed},
+            )
+        application.unit_countdown = countdowns[application.edition_id]
     deadlines = []
     for edition in editions:
         deadline = _deadline(edition)

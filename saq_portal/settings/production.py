@@ -1,12 +1,12 @@
 """Production: everything that differs comes from the environment; passes `check --deploy`."""
 
 from .base import *
-from .base import env, media_storage
+from .base import env, media_storage, with_engine_options
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": with_engine_options(env.db("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from .base import *
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, with_engine_options
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://saq:saq@127.0.0.1:5432/saq")}
+DATABASES = {"default": with_engine_options(env.db("DATABASE_URL", default="postgres://saq:saq@127.0.0.1:5432/saq"))}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_saq")}
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
