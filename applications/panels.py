@@ -116,5 +116,6 @@ def register_recommender_names(provider) -> None:
     _RECOMMENDER_NAMES[:] = [provider]
 
 
-def recommender_names(application_ids) -> dict[int, list[str]]:
-    return _RECOMMENDER_NAMES[0](application_ids) if _RECOMMENDER_NAMES else {}
+def recommender_names(application_ids, leads: dict | None = None) -> dict[int, list[str]]:
+    """`leads` (pk -> the unit's recommender's name), when the caller has them, saves a query."""
+    return _RECOMMENDER_NAMES[0](application_ids, leads) if _RECOMMENDER_NAMES else {}

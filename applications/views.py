@@ -470,7 +470,9 @@ def staff_applications(request):
     )
     # Joint recommendations (联合推荐) name several organisations: read them for the page at once.
     rows = list(page)
-    names = panels.recommender_names([a.pk for a in rows]) if rows else {}
+    # The rows hold their unit's recommender already (STAFF_LIST_RELATED): only the joint ones are read.
+    leads = {a.pk: a.unit.recommender.name if a.unit and a.unit.recommender else None for a in rows}
+    names = panels.recommender_names(leads, leads) if rows else {}
     for application in rows:
         application.recommender_names = names.get(application.pk, [])
     context = {

@@ -335,13 +335,15 @@ def unit_endorsement_of(application: Application) -> Endorsement | None:
     return Endorsement.objects.filter(application=application, level=EndorsementLevel.UNIT).first()
 
 
-def recommender_names(application_ids) -> dict[int, list[str]]:
+def recommender_names(application_ids, leads: dict[int, str | None] | None = None) -> dict[int, list[str]]:
     """The recommending organisation(s) of each application, the lead first, then the organisations that confirmed
     a joint recommendation (联合推荐) in the order they were invited: what results lists, certificates and tables
-    print in the "recommender" column. Two queries however many applications."""
+    print in the "recommender" column. Two queries however many applications; one when the caller already holds
+    the lead organisations' names (`leads`: application pk -> name of its unit's recommender)."""
     ids = list(application_ids)
-    rows = Application.objects.filter(pk__in=ids).values_list("pk", "unit__recommender__name")
-    names = {pk: [name] if name else [] for pk, name in rows}
+    if leads is None:
+        leads = dict(Application.objects.filter(pk__in=ids).values_list("pk", "unit__recommender__name"))
+    names = {pk: [leads[pk]] if leads.get(pk) else [] for pk in ids if pk in leads}
     joint = (
         CoRecommendation.objects.filter(application_id__in=ids, state=CoRecommendationState.CONFIRMED)
         .order_by("invited_at", "pk")
