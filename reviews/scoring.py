@@ -101,7 +101,7 @@ def sheet_save(
         raise BusinessRuleError(_("You declared a conflict with this application."), code="conflict")
     sheet = ScoreSheet.objects.select_for_update().filter(assignment=assignment).first()
     current = sheet.revision if sheet else 0
-    if int(revision) != current:
+    if int(revision) != current and not _repeats_saved_input(sheet, scores, comments, comment, assignment):
         raise BusinessRuleError(
             _(
                 "This sheet was saved from another page since you opened it. Your input is shown below and is not "
@@ -140,6 +140,21 @@ def sheet_save(
             changes={"total": [before_total, sheet.total], "scores": [None, cleaned]},
         )
     return sheet
+
+
+def _repeats_saved_input(sheet, scores, comments, comment, assignment) -> bool:
+    """An older revision carrying exactly what the sheet holds overwrites nothing: the page's own autosave of the
+    same input landed first (a submit clicked while it was in flight), or a double click. Not a conflict."""
+    if sheet is None:
+        return False
+    items = rubric_items(sheet.rubric)
+    try:
+        cleaned, _total = score_rules.clean_sheet(items, scores or {}, step=assignment.round.score_step, required=False)
+    except BusinessRuleError:
+        return False
+    codes = {item.code for item in items}
+    kept = {code: str(text).strip() for code, text in (comments or {}).items() if code in codes and text}
+    return cleaned == sheet.scores and kept == (sheet.comments or {}) and (comment or "").strip() == sheet.comment
 
 
 @contextmanager

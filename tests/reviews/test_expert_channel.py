@@ -129,6 +129,23 @@ def test_stale_revision_refused_without_losing_input(world):
     assert ScoreSheet.objects.get(assignment=world["a"]).scores == {code: "5.0"}
 
 
+def test_submit_after_its_own_autosave_is_not_stale(world):
+    # The click on 提交 fires the last field's autosave first: the submit then carries the revision from before it.
+    # The same input overwrites nothing, so it goes through; a different input from that revision is still stale.
+    client = signed_client(world)
+    scores = full_scores(world["items"])
+    url = reverse("reviews:expert_assignment", args=[world["a"].pk])
+    data = {f"score_{code}": value for code, value in scores.items()} | {"revision": 0, "comment": "总体意见"}
+    autosaved = client.post(url, data, HTTP_X_AUTOSAVE="1")
+    assert autosaved.status_code == 200 and autosaved.json()["revision"] == 1
+    assert post_sheet(client, world["a"], scores, revision=0, submit=True).status_code == 302
+    sheet = ScoreSheet.objects.get(assignment=world["a"])
+    assert sheet.state == SheetState.SUBMITTED and sheet.revision == 2
+    changed = dict(scores) | {world["items"][0]["code"]: "0"}
+    assert post_sheet(client, world["a"], changed, revision=1, submit=True).status_code == 409
+    assert ScoreSheet.objects.get(assignment=world["a"]).scores == sheet.scores
+
+
 def test_closed_round_refuses_and_offered_must_accept(world):
     client = signed_client(world)
     code = world["items"][0]["code"]
