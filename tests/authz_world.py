@@ -65,7 +65,17 @@ ROLES: dict[str, str | None] = {
     "recommender": "recommender_user",
     "expert": "expert_user",
     "staff": "staff_user",
+    # The same expert as `expert`, with a declared conflict of interest on their own assignment (ex_own_assignment
+    # is recused), and the same expert as an ordinary member of the panel `expert` leads (pn_own_panel).
+    "conflicted_expert": "expert_user",
+    "panel_member": "expert_user",
+    # A Django superuser without any portal membership (the account `createsuperuser` makes).
+    "superuser": "superuser_user",
 }
+
+# A role whose row gives no expectation gets the expectation of its base role: the cells still run as the role's
+# own user, so a difference (a leak or a false denial) fails; rows where the role should differ say so.
+ROLE_BASE: dict[str, str] = {"conflicted_expert": "expert", "panel_member": "expert", "superuser": "staff"}
 
 
 def register_object(name: str):
@@ -184,6 +194,11 @@ def _expert_user(world):
 @register_object("staff_user")
 def _staff_user(world):
     return staff_user(email="staff@authz.test")
+
+
+@register_object("superuser_user")
+def _superuser_user(world):
+    return User.objects.create_superuser(email="root@authz.test", password="Authz-root-Strong-1")
 
 
 @register_object("other_group_leader")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -59,7 +59,8 @@ def named_urls(resolver=None, namespace: str = "") -> dict[str, URLPattern]:
 
 def expectations(row: dict, role: str) -> dict[str, str]:
     """{"own": outcome, "other": outcome} for one role of one row (outcome "" when the row does not say)."""
-    raw = str(row.get("expect", {}).get(role, "")).strip()
+    expect = row.get("expect", {})
+    raw = str(expect.get(role, expect.get(authz_world.ROLE_BASE.get(role), ""))).strip()
     parts = [p.strip() for p in raw.split("/")] if raw else [""]
     return dict(zip(VARIANTS, parts if len(parts) == 2 else parts * 2, strict=True))
 
@@ -100,6 +101,21 @@ def observed_outcome(response, signed_in: bool) -> str:
     return str(response.status_code)
 
 
+# Tables a refused request may legitimately write: the session (messages, the active role) and the sign-in log.
+BOOKKEEPING_TABLES = ("django_session", "axes_")
+
+
+def table_writes() -> dict[str, int]:
+    """Rows inserted, updated and deleted per table so far in this transaction (PostgreSQL's own counters, which
+    see every write: ORM, queryset updates, raw SQL, triggers)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select relname, n_tup_ins + n_tup_upd + n_tup_del from pg_stat_xact_user_tables "
+            "where n_tup_ins + n_tup_upd + n_tup_del > 0"
+        )
+        return {table: count for table, count in cursor.fetchall() if not table.startswith(BOOKKEEPING_TABLES)}
+
+
 @pytest.fixture
 def world_for():
     worlds = []
@@ -132,7 +148,9 @@ def test_authz_matrix_cell(name, role, variant, world_for):
     if actor is not None:
         client.force_login(actor)
     method = row.get("method", "GET").upper()
+    before = table_writes()
     response = client.post(url, data) if method == "POST" else client.get(url, data)
+    after = table_writes()
 
     observed = observed_outcome(response, signed_in=actor is not None)
     location = f" → {response['Location']}" if response.has_header("Location") else ""
@@ -140,6 +158,10 @@ def test_authz_matrix_cell(name, role, variant, world_for):
         f"{method} {url} as {role} ({variant}): expected {expected}, got {observed} "
         f"(HTTP {response.status_code}{location})"
     )
+    # A refusal counts only when nothing changed: a 403 after a write would still be a leak.
+    if observed != "allow":
+        changed = {table: after[table] - before.get(table, 0) for table in after if after[table] != before.get(table)}
+        assert not changed, f"{method} {url} as {role} ({variant}) was refused but wrote rows: {changed}"
 
 
 def skeleton(name: str, pattern: URLPattern) -> str:
@@ -149,7 +171,7 @@ def skeleton(name: str, pattern: URLPattern) -> str:
     if kwargs:
         lines.append("    own: {" + ", ".join(f"{k}: own_?" for k in kwargs) + "}")
         lines.append("    other: {" + ", ".join(f"{k}: other_?" for k in kwargs) + "}")
-    lines.append("    expect: {" + ", ".join(f"{role}: ?" for role in ROLES) + "}")
+    lines.append("    expect: {" + ", ".join(f"{role}: ?" for role in ROLES if role not in authz_world.ROLE_BASE) + "}")
     return "\n".join(lines)
 
 
@@ -209,3 +231,17 @@ def test_public_or_allauth_page_answers_anonymous(client, name):
     response = client.get(reverse(name))
 
     assert response.status_code < 500
+
+
+@pytest.mark.django_db
+def test_table_writes_sees_orm_and_raw_sql_writes():
+    """The no-change check of refused requests can fail: it sees a write however it is made."""
+    from accounts.models import User
+
+    before = table_writes()
+    user = User.objects.create_user(email="writes@example.org", password="x-Strong-1")
+    with connection.cursor() as cursor:
+        cursor.execute("update accounts_user set full_name = %s where id = %s", ["改名", user.pk])
+    after = table_writes()
+
+    assert after.get("accounts_user", 0) - before.get("accounts_user", 0) == 2

@@ -40,6 +40,17 @@ def _ex_own_assignment(world):
     user = world.get("expert_user")
     assignment = _assignment(world, "ex_round", user.expert_profile)
     declaration_sign(actor=user, round=assignment.round)
+    if world.role == "conflicted_expert":
+        from reviews.conflicts import conflict_declare
+
+        conflict_declare(
+            actor=user,
+            round=assignment.round,
+            expert=user.expert_profile,
+            application=assignment.application,
+            reason="我曾指导该小组的课题",
+        )
+        assignment.refresh_from_db()
     return assignment
 
 

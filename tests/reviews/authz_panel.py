@@ -1,5 +1,5 @@
-"""Panel objects for the authorization matrix: a round whose problem-solving panel is led by `expert_user` and
-another round's panel led by another expert, both with every sheet submitted. Prefixed "pn_"."""
+"""Panel objects for the authorization matrix: a round whose problem-solving panel is led by `expert_user` (for the
+panel_member role: led by another expert, `expert_user` a member) and another round's panel led by another expert, both with every sheet submitted. Prefixed "pn_"."""
 
 from tests.authz_world import register_object
 
@@ -12,9 +12,15 @@ def _panel(world, round_name, leader_is_world_expert: bool):
 
     edition = world.get("pn_edition")
     round_ = review_round(edition, aggregation=Aggregation.MEAN, name=round_name)
-    leader = world.get("expert_user").expert_profile if leader_is_world_expert else pool_expert(edition.programme)
+    world_expert = world.get("expert_user").expert_profile
+    if not leader_is_world_expert:
+        leader, member = pool_expert(edition.programme), pool_expert(edition.programme)
+    elif world.role == "panel_member":  # the world's expert sits on the panel; another expert leads it
+        leader, member = pool_expert(edition.programme), world_expert
+    else:
+        leader, member = world_expert, pool_expert(edition.programme)
     application = quick_admitted(edition)
-    for expert in (leader, pool_expert(edition.programme)):
+    for expert in (leader, member):
         submitted(assigned(round_, application, expert))
     panel = panel_of(round_, category_of(edition), leader=leader)
     panel.authz_application = application
