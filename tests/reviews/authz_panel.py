@@ -1,5 +1,6 @@
-"""Panel objects for the authorization matrix: a round whose problem-solving panel is led by `expert_user` (for the
-panel_member role: led by another expert, `expert_user` a member) and another round's panel led by another expert, both with every sheet submitted. Prefixed "pn_"."""
+"""Panel objects for the authorization matrix: a round whose problem-solving panel is led by `expert_user` (for
+the panel_member role: led by another expert, `expert_user` a member) and another round's panel led by another
+expert, both with every sheet submitted. Prefixed "pn_"."""
 
 from tests.authz_world import register_object
 
