@@ -23,6 +23,7 @@ class ReviewsConfig(AppConfig):
         from core.seeding import register
 
         from . import (
+            checksum,
             demo,
             demo_levels,
             documents,  # noqa: F401  (the document kinds of the round summary)
@@ -45,6 +46,7 @@ class ReviewsConfig(AppConfig):
         workflow.register()
         workflow_levels.register()
         register_labels(levels.AUDIT_ACTIONS)
+        register_labels(checksum.AUDIT_ACTIONS)
         levels.register_adjustment_source(panel.panel_adjustments)  # 合议: the panel's agreed score counts
         register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
         register(55, "reviews_levels", demo_levels.seed)  # needs the reviews demo's expert pool
