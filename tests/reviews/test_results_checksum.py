@@ -263,8 +263,10 @@ def test_sealing_leaves_unreleased_and_sealed_schemes_alone(world):
 def test_the_staff_levels_page_and_the_pdf_show_the_short_checksum(world):
     edition, scheme, *_rest = world
     scheme.refresh_from_db()
-    page = client_for(staff_user()).get(reverse("reviews:levels_table", args=[edition.pk])).content.decode()
-    assert f'<code title="SHA-256 {scheme.released_checksum}">{scheme.short_checksum}</code>' in page
+    staff = client_for(staff_user())
+    shown = f'<code title="SHA-256 {scheme.released_checksum}">{scheme.short_checksum}</code>'
+    assert shown in staff.get(reverse("reviews:levels_table", args=[edition.pk])).content.decode()
+    assert shown in staff.get(reverse("notices:results_edition", args=[edition.pk])).content.decode()
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=levels_pdf(combined_table(scheme)), capture_output=True, check=True
     ).stdout.decode()
@@ -272,3 +274,5 @@ def test_the_staff_levels_page_and_the_pdf_show_the_short_checksum(world):
     version = levels_version(scheme)
     LevelScheme.objects.filter(pk=scheme.pk).update(released_checksum="")
     assert levels_version(LevelScheme.objects.get(pk=scheme.pk)) != version
+    page = staff.get(reverse("reviews:levels_table", args=[edition.pk])).content.decode()
+    assert "seal_released_results" in page
