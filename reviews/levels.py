@@ -670,8 +670,9 @@ def scheme_release(*, actor, scheme: LevelScheme) -> bool:
     """Release the result list in one step: every candidate application moves through `application_transition`
     to awarded (its level stored on `LevelDecision`, released) or not awarded, and its group, unit and recommender
     are mailed after commit. All or nothing (one transaction; the scheme and each application are locked).
-    Refused while a counted round is open or, with a vote, before approval. Idempotent: a released scheme returns
-    False and changes nothing."""
+    Refused while a counted round is open or, with a vote, before approval. The checksum of the released results
+    (`reviews.checksum`) is stored in the same transaction. Idempotent: a released scheme returns False and changes
+    nothing."""
     scheme = _locked(scheme)
     if scheme.is_released:
         return False
