@@ -422,7 +422,7 @@ def certificate_batch_start(*, actor, edition, queue: bool = True) -> Certificat
         Edition.objects.select_for_update().get(pk=edition.pk)  # one batch at a time per edition
         if running_batch(edition) is not None:
             raise BusinessRuleError(_("A batch of this edition is running already."), code="running")
-        edition_results_verify(edition=edition, where="certificate_batch_start")
+        edition_results_verify(edition=edition, where="certificate_batch_start", lock=True)
         total = certified_applications(edition).count()
         if not total:
             raise BusinessRuleError(_("No application of this edition is certified yet."), code="empty")
@@ -496,7 +496,9 @@ def certificate_batch_chunk_run(*, batch_id: int, lane: int, lanes: int) -> bool
     if batch is None or not batch.is_running:
         return False
     try:
-        edition_results_verify(edition=batch.edition, where=f"certificate_batch_chunk {batch.pk}/{lane}")
+        # Locked: an award revoked meanwhile is seen with its new checksum, never half of it.
+        with transaction.atomic():
+            edition_results_verify(edition=batch.edition, where=f"certificate_batch_chunk {batch.pk}/{lane}", lock=True)
     except BusinessRuleError as error:
         if isinstance(error, ReleasedResultsTampered):
             tampering_record(error)

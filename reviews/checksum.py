@@ -44,6 +44,9 @@ AUDIT_ACTIONS = {
     "levels.checksum_mismatch": gettext_lazy("released results do not match their checksum"),
 }
 
+# How the audit log names the key of these entries' changes.
+FIELD_LABELS = {"checksum": gettext_lazy("checksum")}
+
 # An application's status → what was decided about it. Later steps add theirs (notices: a confirmed award is still
 # "awarded", a revoked one "revoked"); a status not here stands for itself.
 STANDING: dict[str, str] = {LevelStatus.AWARDED: "awarded", LevelStatus.NOT_AWARDED: "not_awarded"}
