@@ -34,6 +34,7 @@ from core.audit import audit_record
 from core.exceptions import BusinessRuleError
 from core.files import atomic_with_files, delete_replaced_file_after_commit, save_file, sniff_content_type
 from documents.pdf import PDFRenderError, html_to_pdf, qr_svg_data_uri
+from reviews.checksum import ReleasedResultsTampered, edition_results_verify, records_tampering, tampering_record
 
 from .models_certificates import BatchState, Certificate, CertificateBatch, CertificateTemplate
 from .workflow import CERTIFIED_STATUSES
@@ -406,10 +407,12 @@ def running_batch(edition) -> CertificateBatch | None:
     return CertificateBatch.objects.filter(edition=edition, state=BatchState.RUNNING).first()
 
 
+@records_tampering
 def certificate_batch_start(*, actor, edition, queue: bool = True) -> CertificateBatch:
     """Start building the certificates of every certified application of `edition` (those already built from the
-    current template are kept). Refused while another batch of the edition runs, or without a template. `queue`
-    False leaves running the lanes to the caller (the bench)."""
+    current template are kept). Refused while another batch of the edition runs, without a template, or when the
+    released results no longer match their checksum (logged and audited). `queue` False leaves running the lanes
+    to the caller (the bench)."""
     template = template_for(edition)
     if template is None:
         raise BusinessRuleError(_("Set up the certificate template first."), code="no_template")
@@ -419,6 +422,7 @@ def certificate_batch_start(*, actor, edition, queue: bool = True) -> Certificat
         Edition.objects.select_for_update().get(pk=edition.pk)  # one batch at a time per edition
         if running_batch(edition) is not None:
             raise BusinessRuleError(_("A batch of this edition is running already."), code="running")
+        edition_results_verify(edition=edition, where="certificate_batch_start", lock=True)
         total = certified_applications(edition).count()
         if not total:
             raise BusinessRuleError(_("No application of this edition is certified yet."), code="empty")
@@ -485,9 +489,20 @@ def _refresh_counts(batch: CertificateBatch) -> None:
 
 
 def certificate_batch_chunk_run(*, batch_id: int, lane: int, lanes: int) -> bool:
-    """One chunk of one lane; True when the lane has more to do (the task re-queues itself)."""
+    """One chunk of one lane; True when the lane has more to do (the task re-queues itself). Each chunk verifies
+    the released results against their checksum first: on a mismatch (or no checksum) the batch fails with the
+    reason (a mismatch is logged and audited) and nothing more is built."""
     batch = CertificateBatch.objects.filter(pk=batch_id).first()
     if batch is None or not batch.is_running:
+        return False
+    try:
+        # Locked: an award revoked meanwhile is seen with its new checksum, never half of it.
+        with transaction.atomic():
+            edition_results_verify(edition=batch.edition, where=f"certificate_batch_chunk {batch.pk}/{lane}", lock=True)
+    except BusinessRuleError as error:
+        if isinstance(error, ReleasedResultsTampered):
+            tampering_record(error)
+        _batch_fail(batch, str(error))
         return False
     template = template_for(batch.edition)
     if template is None or template.version_key != batch.template_version:

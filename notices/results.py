@@ -30,6 +30,12 @@ from applications.services import application_transition
 from core.audit import audit_record
 from core.exceptions import BusinessRuleError
 from core.files import PDF, atomic_with_files, clean_filename, save_file, validate_file
+from reviews.checksum import (
+    edition_results_verify,
+    records_tampering,
+    released_checksum_update,
+    released_results_verify,
+)
 from reviews.models_levels import AwardLevel, LevelDecision, LevelScheme
 from reviews.workflow_levels import LevelStatus
 
@@ -240,15 +246,19 @@ def _store_file(objection: Objection, uploaded, *, note=None) -> ObjectionFile:
     return stored
 
 
+@records_tampering
 @transaction.atomic
 def publicity_publish(
     *, actor, edition, starts_at, working_days: int = workdays.DEFAULT_WORKING_DAYS, show_scores=False, notice=None
 ) -> ResultsPublicity:
-    """Publish (or, before it starts, change) the edition's publicity. Only after the levels are released; the end
-    is computed in working days. Groups, units and recommenders of the listed applications are told."""
+    """Publish (or, before it starts, change) the edition's publicity. Only after the levels are released and
+    while the released results match their checksum (the scheme row locked; a mismatch is refused, logged and
+    audited); the end is computed in working days. Groups, units and recommenders of the listed applications are
+    told."""
     scheme = LevelScheme.objects.select_for_update().filter(edition=edition).first()
     if scheme is None or not scheme.is_released:
         raise BusinessRuleError(_("Release the award levels before publishing the results."), code="not_released")
+    released_results_verify(scheme=scheme, where="publicity_publish")
     starts_at = starts_at.replace(second=0, microsecond=0)
     ends_at = workdays.window_end(starts_at, working_days)
     existing = ResultsPublicity.objects.select_for_update().filter(edition=edition).first()
@@ -416,13 +426,16 @@ def objection_respond(*, actor, request, response) -> ObjectionRequest:
     return request
 
 
+@records_tampering
 @transaction.atomic
 def objection_conclude(
     *, actor, objection, upheld: bool, answer: str, effect: str = "", level: AwardLevel | None = None
 ) -> Objection:
     """Conclude with a written answer to the objector. Upheld: the result changes — `withdraw` moves the
-    application through `withdraw_award`; `lower` lowers its released level (reviews.levels). Dismissed: nothing
-    changes. The objection row is locked: a second conclusion is refused."""
+    application through `withdraw_award`; `lower` lowers its released level (reviews.levels); either way the
+    released results are verified against their checksum before (the scheme row locked) and the checksum updated
+    after, in this transaction. Dismissed: nothing changes. The objection row is locked: a second conclusion is
+    refused."""
     answer = (answer or "").strip()
     if not answer:
         raise BusinessRuleError(_("Write the answer to the objector."), code="no_answer")
@@ -433,10 +446,13 @@ def objection_conclude(
         raise BusinessRuleError(_("The results are finalised."), code="finalised")
     application = objection.application
     if upheld:
+        scheme = edition_results_verify(edition=publicity.edition, where="objection_conclude", lock=True)
         if effect == ObjectionEffect.WITHDRAW:
             application_transition(
                 application=application, action=ResultAction.WITHDRAW_AWARD, actor=actor, note=answer
             )
+            if scheme is not None:
+                released_checksum_update(actor=actor, scheme=scheme, obj=application, reason=answer)
         elif effect == ObjectionEffect.LOWER:
             if level is None:
                 raise BusinessRuleError(_("Choose the lower level."), code="no_level")
@@ -472,10 +488,13 @@ def finalise_blockers(publicity: ResultsPublicity, now=None) -> list[str]:
     return problems
 
 
+@records_tampering
 @transaction.atomic
 def edition_finalise(*, actor, publicity, now=None) -> int:
-    """Finalise: refused before the end of the window and while an objection is open; otherwise every awarded
-    application moves through `confirm_award`, all or nothing. Returns how many were confirmed."""
+    """Finalise: refused before the end of the window, while an objection is open and when the released results
+    no longer match their checksum (the scheme row locked first; a mismatch is logged and audited); otherwise every
+    awarded application moves through `confirm_award`, all or nothing. Returns how many were confirmed."""
+    edition_results_verify(edition=publicity.edition, where="edition_finalise", lock=True)
     publicity = _locked_publicity(publicity)
     if publicity.is_finalised:
         raise BusinessRuleError(_("The results are already finalised."), code="finalised")
@@ -496,16 +515,22 @@ def edition_finalise(*, actor, publicity, now=None) -> int:
     return len(ids)
 
 
+@records_tampering
 @transaction.atomic
 def award_revoke(*, actor, application, reason) -> AwardRevocation:
     """Revoke a confirmed award (fraud found) with a reason, through `revoke_award`; its certificate stops being
-    valid (certificates check the status) and the final list shows it revoked with the reason."""
+    valid (certificates check the status) and the final list shows it revoked with the reason. The released
+    results are verified against their checksum before (the scheme row locked) and the checksum is updated after,
+    in this transaction."""
     reason = (reason or "").strip()
     if not reason:
         raise BusinessRuleError(_("Give the reason for revoking the award."), code="no_reason")
+    scheme = edition_results_verify(edition=application.edition, where="award_revoke", lock=True)
     moved = application_transition(application=application, action=ResultAction.REVOKE_AWARD, actor=actor, note=reason)
     if not moved.changed:
         raise BusinessRuleError(_("This award is already revoked."), code="revoked")
     revocation = AwardRevocation.objects.create(application=application, reason=reason, revoked_by=actor)
     audit_record(actor=actor, obj=application, action="results.award_revoked", note=reason)
+    if scheme is not None:
+        released_checksum_update(actor=actor, scheme=scheme, obj=application, reason=reason)
     return revocation

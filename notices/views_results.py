@@ -190,6 +190,7 @@ def staff_edition(request, edition_pk):
     started = publicity is not None and publicity.starts_at <= timezone.now()
     context = {
         "edition": edition,
+        "scheme": scheme,
         "publicity": publicity,
         "started": started,
         "form": None if started else PublicityForm(initial={"working_days": 7}),

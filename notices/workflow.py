@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.rules import is_staff_member
 from applications.enums import Level
 from applications.workflow import AddedAction, AddedStatus, extend
+from reviews.checksum import register_standing
 from reviews.workflow_levels import LevelStatus
 
 
@@ -64,3 +65,5 @@ ACTIONS = [
 
 def register() -> None:
     extend(statuses=STATUSES, actions=ACTIONS)
+    # For the released results' checksum a confirmation decides nothing new (still awarded); a revocation does.
+    register_standing({ResultStatus.AWARD_CONFIRMED: "awarded", ResultStatus.AWARD_REVOKED: "revoked"})

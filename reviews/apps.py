@@ -19,10 +19,11 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from accounts import dashboards, staff_nav
         from applications import panels as application_panels
-        from core.audit import register_labels
+        from core.audit import register_field_labels, register_labels
         from core.seeding import register
 
         from . import (
+            checksum,
             demo,
             demo_levels,
             documents,  # noqa: F401  (the document kinds of the round summary)
@@ -45,6 +46,8 @@ class ReviewsConfig(AppConfig):
         workflow.register()
         workflow_levels.register()
         register_labels(levels.AUDIT_ACTIONS)
+        register_labels(checksum.AUDIT_ACTIONS)
+        register_field_labels(checksum.FIELD_LABELS)
         levels.register_adjustment_source(panel.panel_adjustments)  # 合议: the panel's agreed score counts
         register(50, "reviews", demo.seed)  # after recommenders (40): it reviews what they recommended
         register(55, "reviews_levels", demo_levels.seed)  # needs the reviews demo's expert pool

@@ -73,7 +73,12 @@ def levels_xlsx(table) -> bytes:
 def levels_pdf(table) -> bytes:
     return render_pdf(
         "reviews/levels/results_pdf.html",
-        {"title": title(table.scheme), "headers": headers(table), "rows": list(cells(table))},
+        {
+            "title": title(table.scheme),
+            "headers": headers(table),
+            "rows": list(cells(table)),
+            "checksum": table.scheme.short_checksum,
+        },
     )
 
 
@@ -84,7 +89,7 @@ def _read(scheme):
 
 
 def levels_version(scheme) -> str:
-    text = repr((title(scheme), list(cells(_read(scheme)))))
+    text = repr((title(scheme), scheme.released_checksum, list(cells(_read(scheme)))))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

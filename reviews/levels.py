@@ -35,6 +35,7 @@ from core.audit import audit_record
 from core.exceptions import BusinessRuleError
 from core.mail import mail_after_commit
 
+from . import checksum
 from .enums import RoundState
 from .models import ReviewRound, RoundResult
 from .models_levels import AwardLevel, AwardLevelRule, CommitteeVote, LevelDecision, LevelScheme, SchemeRound
@@ -669,8 +670,9 @@ def scheme_release(*, actor, scheme: LevelScheme) -> bool:
     """Release the result list in one step: every candidate application moves through `application_transition`
     to awarded (its level stored on `LevelDecision`, released) or not awarded, and its group, unit and recommender
     are mailed after commit. All or nothing (one transaction; the scheme and each application are locked).
-    Refused while a counted round is open or, with a vote, before approval. Idempotent: a released scheme returns
-    False and changes nothing."""
+    Refused while a counted round is open or, with a vote, before approval. The checksum of the released results
+    (`reviews.checksum`) is stored in the same transaction. Idempotent: a released scheme returns False and changes
+    nothing."""
     scheme = _locked(scheme)
     if scheme.is_released:
         return False
@@ -694,24 +696,35 @@ def scheme_release(*, actor, scheme: LevelScheme) -> bool:
         _mail_release(moved.application, row.level)
     scheme.released_at = timezone.now()
     scheme.released_by = actor
-    scheme.save(update_fields=["released_at", "released_by", "updated_at"])
+    scheme.released_checksum = checksum.released_checksum(scheme)
+    scheme.save(update_fields=["released_at", "released_by", "released_checksum", "updated_at"])
     audit_record(
         actor=actor,
         obj=scheme,
         action="levels.released",
-        changes={"awarded": [None, awarded], "not_awarded": [None, len(table.rows) - awarded]},
+        changes={
+            "awarded": [None, awarded],
+            "not_awarded": [None, len(table.rows) - awarded],
+            "checksum": [None, scheme.released_checksum],
+        },
     )
     return True
 
 
+@checksum.records_tampering
 @transaction.atomic
 def released_level_lower(*, actor, application: Application, level: AwardLevel, reason: str) -> LevelDecision:
     """Lower an awarded application's released level (an upheld objection during the publicity), with a reason.
-    Only to a worse level of the same scheme, only while the application is awarded; the decision row is locked.
-    Audited with the level before and after. To take the award away entirely use the `withdraw_award` move."""
+    Only to a worse level of the same scheme, only while the application is awarded; the scheme row (its released
+    results verified against their checksum first) and the decision row are locked. Audited with the level before
+    and after; the checksum is updated in the same transaction. To take the award away entirely use the
+    `withdraw_award` move."""
     reason = (reason or "").strip()
     if not reason:
         raise BusinessRuleError(_("Give a reason for changing the level."), code="no_reason")
+    scheme = LevelScheme.objects.filter(decisions__application=application, decisions__released=True).first()
+    if scheme is not None:
+        scheme = checksum.released_results_verify(scheme=scheme, where="released_level_lower", lock=True)
     decision = (
         LevelDecision.objects.select_for_update(of=("self",))
         .select_related("level", "application")
@@ -732,6 +745,7 @@ def released_level_lower(*, actor, application: Application, level: AwardLevel, 
         changes={"level": [before, str(level)]},
         note=reason,
     )
+    checksum.released_checksum_update(actor=actor, scheme=scheme, obj=decision.application, reason=reason)
     return decision
 
 

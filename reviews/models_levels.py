@@ -42,6 +42,9 @@ class LevelScheme(TimeStampedModel):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # SHA-256 of the released results (reviews.checksum), set at the release and by every audited change after it;
+    # checked again before the publicity, the finalisation and the certificates. Empty: released before it existed.
+    released_checksum = models.CharField(_("checksum of the released results"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("level scheme")
@@ -59,6 +62,10 @@ class LevelScheme(TimeStampedModel):
     @property
     def is_released(self) -> bool:
         return self.released_at is not None
+
+    @property
+    def short_checksum(self) -> str:
+        return self.released_checksum[:12]
 
 
 class SchemeRound(models.Model):

@@ -46,10 +46,24 @@ def test_every_path_that_changes_a_closed_rounds_score_is_refused(closed):
         with connection.cursor() as cursor:
             cursor.execute("UPDATE reviews_scoresheet SET total = 1 WHERE id = %s", [sheet.pk])
 
+    def raw_sql_result(statement):
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [round_.pk])
+
+        return run
+
+    def bulk_update():
+        sheet.total = Decimal("1.0")
+        ScoreSheet.objects.bulk_update([sheet], ["total"])
+
     _refused(orm_save)
     _refused(lambda: ScoreSheet.objects.filter(pk=other.pk).update(scores={"x": "1"}))
     _refused(lambda: ScoreSheet.objects.filter(pk=other.pk).delete())
     _refused(raw_sql)
+    _refused(bulk_update)
+    _refused(raw_sql_result("UPDATE reviews_roundresult SET score = 1 WHERE round_id = %s"))
+    _refused(raw_sql_result("DELETE FROM reviews_roundresult WHERE round_id = %s"))
     _refused(lambda: RoundResult.objects.filter(round=round_).update(score=Decimal("1.00")))
     _refused(lambda: RoundResult.objects.filter(round=round_).delete())
     _refused(lambda: scored(assigned(round_, other.assignment.application, pool_expert(round_.edition.programme)), 10))
