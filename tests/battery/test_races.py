@@ -201,20 +201,29 @@ def _submit(application):
 
 def test_limits_and_numbering_hold_under_concurrent_submissions():
     edition = qc_edition()
-    group, unit = eligible_group(), UnitFactory()
+    group = eligible_group()  # the per-unit limit binds the group's unit too
+    drafts = []
 
-    for name, limits, drafts_of, allowed, message in (
+    def drafts_for_the_run():
+        # The refused drafts of the last run stay drafts and race again; new ones replace the withdrawn.
+        kept = [d for d in drafts if Application.objects.get(pk=d.pk).status == Status.DRAFT]
+        made = len(drafts)
+        drafts[:] = kept + [
+            draft_application(edition=edition, group=group, title=f"并发申报课题{made + i}")
+            for i in range(5 - len(kept))
+        ]
+        return list(drafts)
+
+    for name, limits, allowed, message in (
         (
             "group_limit",
             {"max_applications_per_group": 1, "max_applications_per_unit": None},
-            lambda i: draft_application(edition=edition, group=group, title=f"并发申报课题{i}"),
             1,
             "The group already has 1 application(s) in this edition, the limit.",
         ),
         (
             "unit_limit",
             {"max_applications_per_group": None, "max_applications_per_unit": 2},
-            lambda i: draft_application(edition=edition, group=eligible_group(unit), title=f"单位并发课题{i}"),
             2,
             "The unit already has 2 application(s) in this edition, the limit.",
         ),
@@ -222,14 +231,14 @@ def test_limits_and_numbering_hold_under_concurrent_submissions():
         Edition.objects.filter(pk=edition.pk).update(**limits)
         scenario = Scenario(name)
         for _run in range(RUNS):
-            drafts = [drafts_of(i) for i in range(5)]
-            outcomes = run_at_once([_submit(d) for d in drafts])
-            submitted = Application.objects.filter(pk__in=[d.pk for d in drafts], status=Status.SUBMITTED)
+            racing = drafts_for_the_run()
+            outcomes = run_at_once([_submit(d) for d in racing])
+            submitted = Application.objects.filter(pk__in=[d.pk for d in racing], status=Status.SUBMITTED)
             scenario.check(
                 codes(outcomes) == {"ok": allowed, "incomplete": 5 - allowed}
                 and all(message in o.message for o in outcomes if not o.ok)
                 and sorted(submitted.values_list("pk", flat=True))
-                == sorted(d.pk for d, o in zip(drafts, outcomes, strict=True) if o.ok),
+                == sorted(d.pk for d, o in zip(racing, outcomes, strict=True) if o.ok),
                 codes=codes(outcomes),
                 messages=[o.message for o in outcomes],
             )
@@ -241,10 +250,12 @@ def test_limits_and_numbering_hold_under_concurrent_submissions():
     Edition.objects.filter(pk=edition.pk).update(max_applications_per_group=None, max_applications_per_unit=None)
     scenario = Scenario("numbering")
     for _run in range(RUNS):
-        drafts = [draft_application(edition=edition, group=eligible_group(unit)) for _ in range(10)]
+        racing = [d for d in drafts if Application.objects.get(pk=d.pk).status == Status.DRAFT]
+        racing += [draft_application(edition=edition, group=group) for _ in range(10 - len(racing))]
+        drafts.clear()
         last = NumberSequence.objects.get(edition=edition).last_number
-        outcomes = run_at_once([_submit(d) for d in drafts])
-        numbers = sorted(Application.objects.filter(pk__in=[d.pk for d in drafts]).values_list("number", flat=True))
+        outcomes = run_at_once([_submit(d) for d in racing])
+        numbers = sorted(Application.objects.filter(pk__in=[d.pk for d in racing]).values_list("number", flat=True))
         scenario.check(
             codes(outcomes) == {"ok": 10}
             and numbers == [f"{edition.programme.code}-{edition.year}-{n:04d}" for n in range(last + 1, last + 11)]
