@@ -9,6 +9,7 @@ database at its end, seconds on a busy machine, so the battery keeps their numbe
 Each scenario prints one line, e.g. "race unit_quota: 3/3 runs, 2 of 4 accepted" (shown with `pytest -s`).
 """
 
+import threading
 from decimal import Decimal
 
 import pytest
@@ -50,6 +51,27 @@ RUNS = race_runs()
 
 def audits(action: str) -> int:
     return AuditEntry.objects.filter(action=action).count()
+
+
+@pytest.mark.django_db
+def test_the_calls_run_on_separate_connections_at_the_same_time():
+    # The helper's own proof: four calls, four server processes, all inside their transaction at one moment
+    # (each waits at the barrier until all four have started one).
+    from django.db import transaction
+
+    barrier = threading.Barrier(4)
+
+    def call():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), txid_current()")
+            pid, _txid = cursor.fetchone()
+            barrier.wait(timeout=30)
+            return pid
+
+    outcomes = run_n_at_once(call, 4)
+
+    assert codes(outcomes) == {"ok": 4}
+    assert len({o.result for o in outcomes}) == 4
 
 
 # --- Quotas: unit endorsement, recommendation per unit / per unit and category / in total; double recommend ------
