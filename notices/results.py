@@ -299,8 +299,10 @@ def objection_file(
     *, publicity, application_id, real_name, mobile, email="", reason, consent, files=(), now=None
 ) -> Objection:
     """A member of the public files an objection. Refused with the reason when anonymous (no real name or mobile),
-    without consent, outside the window (server time, checked with the publicity locked) or against an application
-    not on the list. Evidence passes the upload content checks. Returns the objection (its tracking number)."""
+    without consent, outside the window (server time, checked with the publicity locked), against an application
+    not on the list, or as a duplicate (`duplicate`: the same mobile has an open objection to the same application;
+    checked under the publicity lock, so two filings at once make one objection). Evidence passes the upload content
+    checks. Returns the objection (its tracking number)."""
     real_name, mobile, reason = (real_name or "").strip(), (mobile or "").strip(), (reason or "").strip()
     if not real_name or not mobile:
         raise BusinessRuleError(
@@ -329,6 +331,18 @@ def objection_file(
     ).first()
     if application is None:
         raise BusinessRuleError(_("Choose an application from the publicity list."), code="application")
+    # Checked under the publicity's row lock (taken above): two filings at once (a double click, a resent form)
+    # are counted one after the other, so the second always sees the first.
+    if Objection.objects.filter(
+        publicity=publicity, application=application, mobile=mobile, state__in=OPEN_OBJECTION_STATES
+    ).exists():
+        raise BusinessRuleError(
+            _(
+                "You have already filed an objection to this application and it is being handled; follow it on the "
+                "status page with its tracking number and your mobile number."
+            ),
+            code="duplicate",
+        )
     objection = Objection.objects.create(
         publicity=publicity,
         application=application,

@@ -589,10 +589,14 @@ def level_rules_save(*, actor, scheme: LevelScheme, rules: dict[tuple[int, int],
 
 
 @transaction.atomic
-def level_change(*, actor, scheme: LevelScheme, application: Application, level: AwardLevel | None, reason: str):
+def level_change(
+    *, actor, scheme: LevelScheme, application: Application, level: AwardLevel | None, reason: str
+) -> bool:
     """Staff set an application's level (None = no level) with a reason; choosing the proposal again clears the
     change. Staged: only staff see it until the release. Audited with the level before and after; refused without
-    a reason, after the release and once voting began."""
+    a reason, after the release and once voting began. The scheme row is locked, so of two identical changes at
+    once (a double click) the second finds the level already set: choosing the level the application has is a
+    no-op (nothing written, nothing audited). Returns whether the level changed."""
     reason = (reason or "").strip()
     if not reason:
         raise BusinessRuleError(_("Give a reason for changing the level."), code="no_reason")
@@ -604,6 +608,8 @@ def level_change(*, actor, scheme: LevelScheme, application: Application, level:
     row = next((r for r in table.rows if r.application_id == application.pk), None)
     if row is None:
         raise BusinessRuleError(_("This application is not in the combined ranking."), code="not_candidate")
+    if level == row.level:
+        return False
     before = str(row.level) if row.level else None
     if level == row.proposed:
         LevelDecision.objects.filter(application=application).delete()
@@ -619,6 +625,7 @@ def level_change(*, actor, scheme: LevelScheme, application: Application, level:
         changes={"level": [before, str(level) if level else None]},
         note=reason,
     )
+    return True
 
 
 @transaction.atomic

@@ -88,7 +88,8 @@ def sheet_save(
     *, actor, assignment: Assignment, scores, comments, comment: str, revision: int, submit: bool = False
 ) -> ScoreSheet:
     """Save the expert's sheet; `submit` needs every item. Refused when the round does not take scores, the
-    assignment is not accepted, or the page was stale (`revision` is not the sheet's)."""
+    assignment is not accepted, or the page was stale (`revision` is not the sheet's). Locks the assignment and
+    the sheet; a submitted sheet sent again with the same input is returned unchanged (idempotent)."""
     assignment = (
         Assignment.objects.select_for_update().select_related("round", "application", "expert").get(pk=assignment.pk)
     )
@@ -109,6 +110,14 @@ def sheet_save(
             ),
             code="stale",
         )
+    if (
+        sheet is not None
+        and sheet.state == SheetState.SUBMITTED
+        and _repeats_saved_input(sheet, scores, comments, comment, assignment)
+    ):
+        # A submitted sheet sent again with what it holds (a double click, a second tab): one submission, one
+        # audit entry. Under the assignment's row lock, so of two at once the second always lands here.
+        return sheet
     rubric = sheet.rubric if sheet else rubric_for(assignment)
     if rubric is None:
         raise BusinessRuleError(_("This round has no rubric for the application's category."), code="rubric")

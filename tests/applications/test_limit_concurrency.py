@@ -6,17 +6,15 @@ barrier. With the group/unit row lock removed from `application_submit` (or the 
 these tests fail: every thread counts the others before any has committed.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from applications import services
 from applications.enums import Status
 from applications.models import Application
 from awards.models import Edition
-from core.exceptions import BusinessRuleError
 from recommenders import services as recommender_services
+from tests.battery.concurrency import run_at_once as run_together
 from tests.factories import UnitFactory
 from tests.factories.applications import draft_application, eligible_group
 from tests.factories.recommenders import contact_of, qc_edition, ready_to_endorse, submitted_application
@@ -27,31 +25,8 @@ THREADS = 6
 
 
 def run_at_once(calls):
-    """Run each call in its own thread with its own connection, released together; return (code, message)s."""
-    barrier = threading.Barrier(len(calls))
-    outcomes, guard = [], threading.Lock()
-
-    def run(call):
-        try:
-            barrier.wait(timeout=30)
-            try:
-                call()
-                result = ("ok", "")
-            except BusinessRuleError as error:
-                result = (error.code, error.message)
-            except Exception as error:
-                result = ("crash", repr(error))
-            with guard:
-                outcomes.append(result)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    """The calls at once on separate connections (`tests.battery.concurrency`); their (code, message)s."""
+    return [(outcome.code, outcome.message) for outcome in run_together(calls)]
 
 
 def submit(application):

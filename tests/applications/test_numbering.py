@@ -1,13 +1,12 @@
 """Application numbers: per programme and year, given on the first submission, never shared, skipped or reused."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from applications.enums import Action, Status
 from applications.models import Application
 from applications.services import application_submit, application_transition
+from tests.battery.concurrency import run_at_once
 from tests.factories.applications import draft_application, eligible_group, submitted_application
 
 PARALLEL = 50
@@ -18,23 +17,10 @@ PARALLEL = 50
 def test_50_parallel_submissions_get_50_consecutive_numbers(edition):
     assert connection.vendor == "postgresql"
     drafts = [draft_application(edition=edition, group=eligible_group()) for _ in range(PARALLEL)]
-    barrier = threading.Barrier(PARALLEL)
-    errors = []
-
-    def submit(application):
-        try:
-            barrier.wait(timeout=60)
-            application_submit(actor=application.created_by, application=application)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()  # each thread had its own connection
-
-    threads = [threading.Thread(target=submit, args=(draft,)) for draft in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = run_at_once(
+        [lambda d=d: application_submit(actor=d.created_by, application=d) for d in drafts], timeout=60
+    )
+    errors = [o.message for o in outcomes if not o.ok]
 
     assert errors == []
     numbers = sorted(Application.objects.filter(edition=edition).values_list("number", flat=True))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.audit import audit_for
 from core.exceptions import BusinessRuleError
 from notices import results
-from notices.models_results import ObjectionState
+from notices.models_results import Objection, ObjectionState
 from notices.workflow import ResultStatus
 from reviews.workflow_levels import LevelStatus
 from tests.factories import staff_user
@@ -96,6 +96,29 @@ def test_bad_mobile_no_consent_and_fake_evidence_are_refused(world):
         _file(publicity, refused_app)
     with pytest.raises(BusinessRuleError):  # content checks: a script named .pdf
         _file(publicity, best, files=[SimpleUploadedFile("a.pdf", b"<script>alert(1)</script>")])
+
+
+def test_second_objection_by_the_same_person_to_the_same_application_is_refused(world):
+    # Regression (race battery): filed twice at once, the same person's objection was stored twice.
+    edition, _s, best, good, _r = world
+    publicity = published(edition)
+    first = _file(publicity, best)
+
+    with pytest.raises(BusinessRuleError) as refused:
+        _file(publicity, best, reason="再次提交")
+
+    assert refused.value.code == "duplicate"
+    assert refused.value.message == (
+        "You have already filed an objection to this application and it is being handled; follow it on the status "
+        "page with its tracking number and your mobile number."
+    )
+    assert list(Objection.objects.filter(application=best)) == [first]
+    # Another application, or another person, is a new objection.
+    assert _file(publicity, good).pk != first.pk
+    assert _file(publicity, best, real_name="李四", mobile="13987654321").pk != first.pk
+    # Once the first is concluded, the same person may object again (e.g. with new evidence).
+    results.objection_conclude(actor=staff_user(), objection=first, upheld=False, answer="经核查，异议不成立。")
+    assert _file(publicity, best, reason="新的证据").pk != first.pk
 
 
 def test_finalise_refused_while_an_objection_is_open_then_confirms(world):

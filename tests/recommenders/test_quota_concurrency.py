@@ -5,15 +5,13 @@ that `recommender_decide` takes on the recommender really serialises them (insid
 SQLite, the test could pass without the lock doing anything).
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from applications.enums import Status
 from applications.models import Application
-from core.exceptions import BusinessRuleError
 from recommenders import services
+from tests.battery.concurrency import run_at_once
 from tests.factories import RecommenderFactory, UnitFactory, recommender_member
 from tests.factories.recommenders import endorsed_application, qc_edition, ranked
 
@@ -35,36 +33,25 @@ def test_twenty_concurrent_recommendations_accept_exactly_the_quota():
         endorsed_application(edition=edition, unit=unit, title=f"并发推荐课题{i:02d}") for i in range(THREADS)
     ]
     ranked(member, applications[0], *applications)  # recommending needs the category's complete ranking
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[tuple[int, str, str]] = []
-    lock = threading.Lock()
-
-    def attempt(application):
-        try:
-            barrier.wait(timeout=30)
-            try:
-                services.recommender_decide(
-                    actor=member, application=application, recommender=recommender, recommend=True, opinion="同意推荐。"
-                )
-                result = (application.pk, "recommended", "")
-            except BusinessRuleError as error:
-                result = (application.pk, error.code, error.message)
-            except Exception as error:
-                result = (application.pk, "crash", repr(error))
-            with lock:
-                outcomes.append(result)
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    threads = [threading.Thread(target=attempt, args=(a,)) for a in applications]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    outcomes = [
+        (application.pk, outcome.code, outcome.message)
+        for application, outcome in zip(
+            applications,
+            run_at_once(
+                [
+                    lambda a=a: services.recommender_decide(
+                        actor=member, application=a, recommender=recommender, recommend=True, opinion="同意推荐。"
+                    )
+                    for a in applications
+                ]
+            ),
+            strict=True,
+        )
+    ]
 
     assert len(outcomes) == THREADS
-    accepted = [pk for pk, code, _message in outcomes if code == "recommended"]
-    refused = [(code, message) for _pk, code, message in outcomes if code != "recommended"]
+    accepted = [pk for pk, code, _message in outcomes if code == "ok"]
+    refused = [(code, message) for _pk, code, message in outcomes if code != "ok"]
     assert len(accepted) == 2
     assert refused == [("quota", QUOTA_MESSAGE)] * 18
     statuses = dict(Application.objects.filter(edition=edition).values_list("pk", "status"))

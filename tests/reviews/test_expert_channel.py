@@ -146,6 +146,24 @@ def test_submit_after_its_own_autosave_is_not_stale(world):
     assert ScoreSheet.objects.get(assignment=world["a"]).scores == sheet.scores
 
 
+def test_submitted_sheet_sent_again_with_the_same_input_is_a_no_op(world):
+    # Regression (race battery): a double-clicked 提交 submitted twice: revision 2, two "submitted" audit entries.
+    scores = full_scores(world["items"])
+    save = dict(
+        actor=world["expert"].user, assignment=world["a"], scores=scores, comments={}, comment="总体意见", submit=True
+    )
+    first = scoring.sheet_save(**save, revision=0)
+
+    again = scoring.sheet_save(**save, revision=0)
+
+    assert (again.pk, again.revision, again.submitted_at) == (first.pk, 1, first.submitted_at)
+    assert AuditEntry.objects.filter(action="score_sheet.submitted", object_id=str(first.pk)).count() == 1
+    # a change to the submitted sheet (from its current revision) is still saved and submitted again
+    changed = scoring.sheet_save(**{**save, "comment": "补充意见"}, revision=1)
+    assert (changed.revision, changed.state, changed.comment) == (2, SheetState.SUBMITTED, "补充意见")
+    assert AuditEntry.objects.filter(action="score_sheet.submitted", object_id=str(first.pk)).count() == 2
+
+
 def test_closed_round_refuses_and_offered_must_accept(world):
     client = signed_client(world)
     code = world["items"][0]["code"]

@@ -64,6 +64,30 @@ def test_level_change_is_staged_and_audited_with_before_and_after(world):
     assert not LevelDecision.objects.exists() and _levels(scheme)[b.pk] == "优秀级"
 
 
+def test_repeating_the_same_level_change_is_a_no_op(world):
+    # Regression (race battery): a double click applied the change twice, two audit entries "推进级 → 推进级".
+    scheme, _doc, (_a, b, _c) = world
+    staff = staff_user()
+    push = scheme.levels.get(name="推进级")
+    first = levels.level_change(actor=staff, scheme=scheme, application=b, level=push, reason="材料真实性存疑")
+    decision = LevelDecision.objects.get(application=b)
+
+    again = levels.level_change(actor=staff, scheme=scheme, application=b, level=push, reason="材料真实性存疑")
+
+    assert (first, again) == (True, False)
+    assert LevelDecision.objects.get(application=b).updated_at == decision.updated_at
+    entries = AuditEntry.objects.filter(action="levels.level_changed")
+    assert [e.changes for e in entries] == [{"level": ["优秀级", "推进级"]}]
+    # choosing the proposed level when it is already the level: nothing to record either
+    assert (
+        levels.level_change(
+            actor=staff, scheme=scheme, application=_a, level=scheme.levels.get(name="标杆级"), reason="复核"
+        )
+        is False
+    )
+    assert entries.count() == 1
+
+
 def _committee(scheme, size):
     members = [staff_user() for _ in range(size)]
     scheme.vote_required = True
