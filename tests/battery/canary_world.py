@@ -17,6 +17,8 @@ recommender_a (a reviewer of recommender A who does not decide), expert_1, exper
 
 import dataclasses
 import datetime
+import hashlib
+import io
 import re
 from decimal import Decimal
 
@@ -27,9 +29,10 @@ from accounts.enums import Role
 from accounts.models import Membership
 from applications.models import Application
 from applications.services import application_transition
+from recommenders.models import Endorsement
 from reviews.declaration import declaration_sign
 from reviews.enums import AssignmentState, ReviewAction, RoundState
-from reviews.models import RoundResult, ScoreSheet
+from reviews.models import PoolEntry, RoundResult, ScoreSheet
 from reviews.models_levels import AwardLevel, LevelDecision, LevelScheme, SchemeRound
 from reviews.workflow_levels import LevelStatus
 from tests.factories import (
@@ -45,6 +48,7 @@ from tests.factories.applications import eligible_group
 from tests.factories.notices import published_notice
 from tests.factories.recommenders import qc_edition
 from tests.factories.reviews import assigned, quick_admitted, recommended_application, review_round
+from tests.factories.reviews_presentation import presentation_round, presentation_session
 
 ROLES = ("anonymous", "group_a", "unit_a", "recommender_a", "expert_1", "expert_2", "staff")
 
@@ -82,6 +86,18 @@ class CanaryWorld:
 
     def allowed_for(self, role: str) -> list[Marker]:
         return [m for m in self.markers if role in m.may_see]
+
+
+def pdf_with_author(author: str) -> bytes:
+    """A one-page PDF whose document information names `author` (what a blind download must strip)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Author": author, "/Title": author})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def build_canary_world() -> CanaryWorld:
@@ -169,6 +185,23 @@ def build_canary_world() -> CanaryWorld:
         for a in (a1, b1)
     )
 
+    # --- what the chain wrote and uploaded: opinions, the scan's and the report's file names, PDF metadata -----------
+    for label, application, may_see in (("A1", a1, CHAIN_A), ("B1", b1, STAFF)):
+        for level in ("unit", "recommender"):
+            Endorsement.objects.filter(application=application, level=level).update(
+                opinion=mark(f"{label}-{level.upper()}-OPINION", may_see)
+            )
+        Endorsement.objects.filter(application=application, level="unit").update(
+            scan_name=mark(f"{label}-SCAN-NAME", may_see, f"CANARY-{label}-SCAN-NAME.png")
+        )
+        for n, attachment in enumerate(application.attachments.filter(is_current=True, mime_type="application/pdf")):
+            data = pdf_with_author(mark(f"{label}-PDF-AUTHOR-{n}", may_see))
+            with attachment.file.open("wb") as handle:
+                handle.write(data)
+            attachment.original_name = mark(f"{label}-FILE-NAME-{n}", may_see, f"CANARY-{label}-FILE-NAME-{n}.pdf")
+            attachment.size, attachment.sha256 = len(data), hashlib.sha256(data).hexdigest()
+            attachment.save(update_fields=["original_name", "size", "sha256"])
+
     # --- an earlier closed round with results, and the open blind round the experts score ---------------------------
     earlier = review_round(edition, state=RoundState.CLOSED, name="材料文审")
     for application, score in ((a1, "80.00"), (b1, "70.00")):
@@ -201,6 +234,18 @@ def build_canary_world() -> CanaryWorld:
                 submitted_at=timezone.now(),
             )
             mark(f"X{n}-{label}-TOTAL", {f"expert_{n}", "staff"}, totals[n, label], numeric=True)
+
+    # --- a presentation session of A1 judged by expert 1 only (group A presents: it is told where and when) ---------
+    for expert in experts:
+        PoolEntry.objects.create(programme=edition.programme, expert=expert, categories=["problem_solving"])
+    presentation = presentation_round(edition, name=mark("PRESENTATION-ROUND", PUBLIC))
+    presentation_session(
+        presentation,
+        [a1],
+        judges=[experts[0]],
+        name=mark("SESSION-NAME", CHAIN_A | {"expert_1"}),
+        venue=mark("SESSION-VENUE", CHAIN_A | {"expert_1"}),
+    )
 
     # --- levels, released: A1 awarded, B1 not -------------------------------------------------------------------------
     scheme = LevelScheme.objects.create(edition=edition, released_at=timezone.now(), released_by=staff)

@@ -77,7 +77,9 @@ def test_no_role_sees_a_forbidden_marker(django_capture_on_commit_callbacks, cap
             missing[role] = sorted(MUST_SEE[role] - set(seen))
         if os.environ.get("CANARY_DUMP"):
             with open(f"/tmp/canary-{role}.txt", "w") as out:
-                out.write("\n".join(url for url, _text in result.texts))
+                for url, text in result.texts:
+                    names = [m.name for m in world.markers if m.pattern().search(text)]
+                    out.write(f"{url} {' '.join(names)}\n")
     with capsys.disabled():
         print(f"\ncanary world built in {built:.1f} s; crawled in {time.monotonic() - started - built:.1f} s")
         print("\n".join(report))
