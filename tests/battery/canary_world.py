@@ -207,33 +207,40 @@ def build_canary_world() -> CanaryWorld:
     for application, score in ((a1, "80.00"), (b1, "70.00")):
         RoundResult.objects.create(round=earlier, application=application, score=Decimal(score))
     blind = review_round(edition, blind=True, name="复审")
-    totals = {(1, "A1"): "71.7", (1, "B1"): "64.9", (2, "A1"): "93.1", (2, "B1"): "58.3"}
-    for n, expert in enumerate(experts, 1):
-        declaration_sign(actor=expert.user, round=blind)
-        for label, application in (("A1", a1), ("B1", b1)):
-            assignment = assigned(blind, application, expert, state=AssignmentState.ACCEPTED)
-            rubric = blind.rubrics.get(category=application.category, is_current=True)
-            total = Decimal(totals[n, label])
-            scores, left = {}, total
-            for item in rubric.items:
-                points = min(Decimal(item["max_points"]), left)
-                scores[item["code"]] = str(points)
-                left -= points
-            assert left == 0, "the rubric's maximum is below the canary total"
-            ScoreSheet.objects.create(
-                assignment=assignment,
-                rubric=rubric,
-                scores=scores,
-                comments={
-                    item["code"]: mark(f"X{n}-{label}-ITEM-{i}", {f"expert_{n}", "staff"})
-                    for i, item in enumerate(rubric.items[:2])
-                },
-                comment=mark(f"X{n}-{label}-COMMENT", {f"expert_{n}", "staff"}),
-                total=total,
-                state="submitted",
-                submitted_at=timezone.now(),
-            )
-            mark(f"X{n}-{label}-TOTAL", {f"expert_{n}", "staff"}, totals[n, label], numeric=True)
+    # In discussion, each expert sees the other's total (anonymously, by design), never their comments or name.
+    discussion = review_round(edition, blind=True, name="讨论", state=RoundState.DISCUSSION)
+    totals = {
+        (blind, 1, "A1"): "71.7",
+        (blind, 1, "B1"): "64.9",
+        (blind, 2, "A1"): "93.1",
+        (blind, 2, "B1"): "58.3",
+        (discussion, 1, "A1"): "77.3",
+        (discussion, 2, "A1"): "85.9",
+    }
+    for (round_, n, label), figure in totals.items():
+        expert, application = experts[n - 1], {"A1": a1, "B1": b1}[label]
+        prefix = f"X{n}-{label}" if round_ == blind else f"D-X{n}-{label}"
+        own = {f"expert_{n}", "staff"}
+        declaration_sign(actor=expert.user, round=round_)
+        assignment = assigned(round_, application, expert, state=AssignmentState.ACCEPTED)
+        rubric = round_.rubrics.get(category=application.category, is_current=True)
+        scores, left = {}, Decimal(figure)
+        for item in rubric.items:
+            points = min(Decimal(item["max_points"]), left)
+            scores[item["code"]] = str(points)
+            left -= points
+        assert left == 0, "the rubric's maximum is below the canary total"
+        ScoreSheet.objects.create(
+            assignment=assignment,
+            rubric=rubric,
+            scores=scores,
+            comments={item["code"]: mark(f"{prefix}-ITEM-{i}", own) for i, item in enumerate(rubric.items[:2])},
+            comment=mark(f"{prefix}-COMMENT", own),
+            total=Decimal(figure),
+            state="submitted",
+            submitted_at=timezone.now(),
+        )
+        mark(f"{prefix}-TOTAL", own | (REVIEWERS if round_ == discussion else set()), figure, numeric=True)
 
     # --- a presentation session of A1 judged by expert 1 only (group A presents: it is told where and when) ---------
     for expert in experts:
