@@ -1,7 +1,8 @@
 """A same-site crawler for the canary test: signed in as one role, it follows every link a page offers and reads
 every document it reaches, returning the text of each so the test can look for markers.
 
-Followed: `a[href]`, `iframe[src]`, `form[method=get]` actions (with the form's default values) and redirects.
+Followed: `a[href]`, `iframe[src]`, `[hx-get]`, `form[method=get]` actions (with the form's default values) and
+redirects.
 Document buttons (`form[method=post]` to documents:request) are pressed once each, as the role would, so the
 documents the role may generate exist; the page is then read again for its download link. Nothing else is posted.
 Skipped: sign-out, the language switch, the Django admin, and any link whose path looks like an action.
@@ -42,6 +43,8 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("hx-get"):  # partials htmx loads into the page: the same reach as a link
+            self.links.append(attrs["hx-get"])
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         elif tag == "iframe" and attrs.get("src"):

@@ -65,15 +65,15 @@ def test_a_figure_marker_matches_the_whole_figure_only():
     assert not total.search("71.77")
 
 
-def test_links_come_from_anchors_iframes_and_forms_with_their_default_values():
+def test_links_come_from_anchors_iframes_htmx_and_forms_with_their_default_values():
     parser = _Links()
     parser.feed(
-        '<a href="/a/">a</a><iframe src="/b/"></iframe>'
+        '<a href="/a/">a</a><iframe src="/b/"></iframe><div hx-get="/p/" hx-trigger="load"></div>'
         '<form method="get" action="/c/"><input name="q" value="x"><input type="submit" name="go" value="Go">'
         '<input type="checkbox" name="all" checked></form>'
         '<form method="post" action="/documents/request/k/1/"><input type="hidden" name="next" value="/"></form>'
     )
-    assert parser.links == ["/a/", "/b/"]
+    assert parser.links == ["/a/", "/b/", "/p/"]
     assert parser.forms == [
         {"method": "get", "action": "/c/", "data": {"q": "x", "all": "on"}},
         {"method": "post", "action": "/documents/request/k/1/", "data": {"next": "/"}},
