@@ -242,6 +242,22 @@ def build_canary_world() -> CanaryWorld:
         )
         mark(f"{prefix}-TOTAL", own | (REVIEWERS if round_ == discussion else set()), figure, numeric=True)
 
+    # --- A3: group A's second entry, still in review (admitted, scored by expert 1 in the open blind round) ----------
+    a3 = quick_admitted(edition, group=group_a, category="innovation")
+    Application.objects.filter(pk=a3.pk).update(title=mark("A3-TITLE", CHAIN_A | {"expert_1"}))
+    a3_assignment = assigned(blind, a3, experts[0], state=AssignmentState.ACCEPTED)
+    a3_rubric = blind.rubrics.get(category=a3.category, is_current=True)
+    first = a3_rubric.items[0]
+    ScoreSheet.objects.create(
+        assignment=a3_assignment,
+        rubric=a3_rubric,
+        scores={first["code"]: mark("X1-A3-ITEM-SCORE", {"expert_1", "staff"}, "13.7", numeric=True)},
+        comments={first["code"]: mark("X1-A3-ITEM-0", {"expert_1", "staff"})},
+        comment=mark("X1-A3-COMMENT", {"expert_1", "staff"}),
+        total=Decimal("13.7"),
+        state="draft",
+    )
+
     # --- a presentation session of A1 judged by expert 1 only (group A presents: it is told where and when) ---------
     for expert in experts:
         PoolEntry.objects.create(programme=edition.programme, expert=expert, categories=["problem_solving"])
@@ -320,6 +336,6 @@ def build_canary_world() -> CanaryWorld:
         users=users,
         markers=markers,
         edition=edition,
-        applications={"A1": a1, "B1": b1, "A2": a2},
+        applications={"A1": a1, "B1": b1, "A2": a2, "A3": a3},
         round=blind,
     )

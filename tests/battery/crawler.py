@@ -27,7 +27,7 @@ SKIP_PATH = re.compile(
 )
 # Configuration and blank creation forms hold little data: read after everything else (the cap may leave them out).
 LATER = re.compile(
-    r"/(new|edit|rules|schedule|categories|questions|attachments|rubrics?|items|template|invite|checklist)/|"
+    r"/(new|edit|template|invite|checklist|import|add)/|/rubric/\d+/|^/awards/staff/(editions|rubrics|programmes)/\d+/\w+/|"
     r"^/notifications/staff/|^/portal/register/"
 )
 DOCUMENT_REQUEST = re.compile(r"^/documents/request/[^/]+/\d+/$")
