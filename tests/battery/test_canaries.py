@@ -52,8 +52,21 @@ def findings(result, world, role):
     return seen, leaks
 
 
+@pytest.fixture
+def eager_documents():
+    """Documents are built by Celery tasks queued on commit. The suite runs them in-process unless a run switched
+    that off (CELERY_TASK_ALWAYS_EAGER=False, for the worker tests): here they must be, so that a document button a
+    role presses leaves a file behind for the crawl to read."""
+    from saq_portal.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 @pytest.mark.django_db
-def test_no_role_sees_a_forbidden_marker(django_capture_on_commit_callbacks, capsys):
+def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_commit_callbacks, capsys):
     started = time.monotonic()
     world = build_canary_world()
     built = time.monotonic() - started
