@@ -4,7 +4,12 @@ tests/battery/canary_world.py builds one full edition with a unique marker in ev
 each marker, which roles may see it. For each role a crawler (tests/battery/crawler.py) signed in as that role
 starts at the site root and the role's dashboard, follows every same-site link up to a cap, presses the document
 buttons the role is offered, and reads every page and document it reaches. The test fails on any forbidden marker
-found, and when a role saw none of the markers it may see (a crawl that reached nothing proves nothing).
+found; when a role did not reach the markers of MUST_SEE (a crawl that reached nothing proves nothing); and when a
+signed-in role is shown a link that refuses it (403, 404, 405).
+
+It prints, per role, the pages and documents read, the document buttons pressed, the markers seen out of those
+allowed, and the leaks. CANARY_DUMP=1 also prints what each role was allowed but did not see and writes each role's
+crawl (url and markers found) to /tmp/canary-<role>.txt.
 """
 
 import os
@@ -106,3 +111,4 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
                 print(f"  LINKED BUT REFUSED {role}: {url} {code}")
     assert all_leaks == {}
     assert missing == {}
+    assert {role: urls for role, urls in refused.items() if urls} == {}
