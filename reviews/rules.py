@@ -25,6 +25,18 @@ def is_committee_member(user, scheme):
 
 
 rules.add_perm("reviews.manage_levels", is_staff_member)
+
+
+@rules.predicate
+def is_member_of_slot_group(user, slot):
+    from core import roles
+
+    return slot is not None and slot.application.group_id in roles.group_ids(user)
+
+
+# 发表赛: the presenting group's members upload the slot's file (staff, the unit and the recommender see the slot on
+# the group's dashboard but not that page, which answers them 403).
+rules.add_perm("reviews.upload_presentation_file", is_member_of_slot_group)
 rules.add_perm("reviews.vote_levels", is_staff_member & is_committee_member)
 
 

@@ -79,3 +79,26 @@ def test_signed_in_people_are_sent_to_their_dashboard_not_asked_to_sign_in(clien
     cards = html[html.index('data-testid="channel-group"') :]
     assert f'href="{reverse("account_login")}"' not in cards
     assert cards.count(f'href="{reverse("accounts:dashboard")}"') == 4
+
+
+def test_the_console_button_is_offered_to_staff_and_to_visitors_not_to_other_signed_in_roles(client):
+    """A signed-in applicant, contact, recommender or expert is refused the console (403): no button leads there."""
+    from tests.factories.accounts import expert_user, staff_user, unit_contact
+
+    console = f'href="{reverse("accounts:staff_dashboard")}"'
+    login = f'href="{reverse("account_login")}"'
+    anonymous = client.get(reverse("home")).content.decode()
+    staff_card = anonymous[anonymous.index('data-testid="channel-staff"') :]
+    assert login in staff_card
+    assert console not in anonymous
+
+    for user in (unit_contact(), expert_user(), UserFactory()):
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+        assert console not in html
+        assert client.get(reverse("accounts:staff_dashboard")).status_code == 403
+
+    client.force_login(staff_user())
+    html = client.get(reverse("home")).content.decode()
+    staff_card = html[html.index('data-testid="channel-staff"') :]
+    assert console in staff_card

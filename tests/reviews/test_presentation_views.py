@@ -224,6 +224,23 @@ def test_group_dashboard_panel_lists_the_slot(client, edition):
     assert reverse("reviews:presentation_group_slot", args=[SessionSlot.objects.get().pk]) in page
 
 
+def test_group_dashboard_panel_offers_the_file_page_only_to_the_group(client, edition):
+    """The unit's contact and staff see the group's dashboard and its slot, but the slot's file page answers them
+    403: they are not offered the link (found by the canary crawl, tests/battery/test_canaries.py)."""
+    from tests.factories.recommenders import contact_of
+
+    app = passed_application(edition)
+    presentation_session(presentation_round(edition), [app])
+    slot_url = reverse("reviews:presentation_group_slot", args=[SessionSlot.objects.get().pk])
+    for user in (contact_of(app.group.unit), staff_user()):
+        client.force_login(user)
+        page = client.get(reverse("accounts:group_dashboard", args=[app.group_id])).content.decode()
+        assert 'data-testid="presentation-panel"' in page
+        assert "上海市质量协会 3楼会议室" in page
+        assert slot_url not in page
+        assert client.get(slot_url).status_code == 403
+
+
 def test_notify_mails_each_group_its_slot(staff_client, edition, mailoutbox, django_capture_on_commit_callbacks):
     app = passed_application(edition)
     session = presentation_session(presentation_round(edition), [app])
