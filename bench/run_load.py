@@ -21,13 +21,14 @@ LOAD_BROWSE_USERS [50], LOAD_APPLICANTS [200], LOAD_EXPERTS [30], LOAD_SHEETS [5
 LOAD_BROWSE_SECONDS [120], LOAD_SURGE_SECONDS [60], LOAD_SCORE_SECONDS [60], LOAD_FLOOR_SECONDS [20],
 LOAD_WORKERS [3] (gunicorn sync workers), LOAD_THINK [1], LOAD_DATABASE [saq_load] (created and migrated if
 missing, emptied at each run), LOAD_REDIS_DB [11] (the Redis database of this run's cache, sessions and queued
-tasks; nothing runs the tasks: the web tier is measured), DATABASE_URL, REDIS_URL.
+tasks, emptied before and after; nothing runs the tasks: the web tier is measured), DATABASE_URL, REDIS_URL.
 
 Exit status 1 when a request failed or an upload has no file; a surge p95 over 1 s is printed as "goal not met".
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,12 @@ def configure_environment(media_root: str) -> None:
         CELERY_TASK_ALWAYS_EAGER="false",
         AXES_ENABLED="false",
     )
+
+
+def empty_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
 
 
 def seed(database: str, sizes: dict) -> tuple[dict, object]:
@@ -160,6 +167,7 @@ def main() -> int:
     think = float(os.environ.get("LOAD_THINK", "1"))
     media_root = tempfile.mkdtemp(prefix="saq-load-media-")
     configure_environment(media_root)
+    empty_redis()
     scene_data, surge_edition = seed(database, sizes)
     with tempfile.NamedTemporaryFile("w", prefix="saq-load-scene-", suffix=".json", delete=False) as handle:
         json.dump(scene_data, handle, ensure_ascii=False)
@@ -171,10 +179,11 @@ def main() -> int:
     process, url = start_gunicorn(database, workers, log)
     try:
         # Every worker up and its URLconf loaded before the first measurement.
-        drive("Floor", workers * 2, 2, url, {"LOAD_FLOOR_THINK": "0,0"})
+        drive("Floor", workers * 2, 1, url, {"LOAD_FLOOR_THINK": "0,0"})
         for name, user_class, users_key, seconds_key, default_seconds, (low, high) in PHASES:
             users = sizes[users_key]
-            seconds = setting(seconds_key, default_seconds, minimum=3)
+            # The surge needs the time for an applicant's whole journey (save, upload, submit) even when scaled.
+            seconds = setting(seconds_key, default_seconds, minimum=8 if name == "surge" else 3)
             env = {"LOAD_SCENE": handle.name, "LOAD_THINK": str(think), "LOAD_FLOOR_THINK": f"{low},{high}"}
             floor = drive("Floor", users, floor_seconds, url, env)
             if name == "surge":
@@ -200,11 +209,16 @@ def main() -> int:
     finally:
         stop(process)
         log.close()
+        empty_redis()
+        os.unlink(handle.name)
+        shutil.rmtree(media_root, ignore_errors=True)
     print()
     print(
         f"gunicorn {workers} sync workers on 127.0.0.1 (bench.bench_wsgi); {sizes['rows']} applications; "
         f"think time ×{think:g}; floor: /bench/floor/ with the same users and think time, {floor_seconds:.0f} s"
     )
+    if not failed:
+        os.unlink(log.name)
     heads = ("req/s", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "× floor")
     print(f"{'phase':<8} " + " ".join(f"{head:>{9 if head == 'requests' else 8}}" for head in heads))
     for name, users, seconds, row, floor in results:
@@ -232,7 +246,8 @@ def main() -> int:
         print(f"surge p95 {surge['p95'] * 1000:.0f} ms > {SURGE_P95_GOAL * 1000:.0f} ms: goal not met")
     else:
         print(f"surge p95 {surge['p95'] * 1000:.0f} ms <= {SURGE_P95_GOAL * 1000:.0f} ms: goal met")
-    print(f"(gunicorn log: {log.name})")
+    if failed:
+        print(f"(gunicorn log: {log.name})")
     late = submitted < sizes["applicants"]
     if failed or lost or late:
         problems = [("requests failed", failed), ("lost uploads", lost), ("applications not submitted in time", late)]
