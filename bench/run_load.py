@@ -183,7 +183,7 @@ def main() -> int:
         for name, user_class, users_key, seconds_key, default_seconds, (low, high) in PHASES:
             users = sizes[users_key]
             # The surge needs the time for an applicant's whole journey (save, upload, submit) even when scaled.
-            seconds = setting(seconds_key, default_seconds, minimum=8 if name == "surge" else 3)
+            seconds = setting(seconds_key, default_seconds, minimum=20 if name == "surge" else 3)
             env = {"LOAD_SCENE": handle.name, "LOAD_THINK": str(think), "LOAD_FLOOR_THINK": f"{low},{high}"}
             floor = drive("Floor", users, floor_seconds, url, env)
             if name == "surge":

@@ -114,13 +114,17 @@ class Browser(Person):
 
 
 class Applicant(Person):
-    """Phase 2, the deadline surge: an applicant opens the draft, saves it now and then, and at a moment of its own
-    before the window closes uploads the PDFs and submits; then it looks at its application now and then."""
+    """Phase 2, the deadline surge: an applicant opens the draft and saves it now and then; at a moment of its own
+    before the window closes it opens the attachments, uploads the PDFs, opens the submit page and submits, a
+    step at a time with a short pause between; then it looks at its application now and then."""
 
     people_key = "applicants"
     thinking = think(2, 5)
+    clicking = think(0.5, 1.5)
 
     def wait_time(self):
+        if self.steps:
+            return self.clicking()
         pause = self.thinking()
         if not self.submitted:
             pause = min(pause, max(0.0, self.submit_at - time.monotonic()))
@@ -129,14 +133,16 @@ class Applicant(Person):
     def on_start(self):
         super().on_start()
         surge = float(os.environ.get("LOAD_PHASE_SECONDS", "60"))
-        self.submit_at = time.monotonic() + surge * self.rng.uniform(0.1, 0.5)
-        self.submitted, self.saves = False, 0
+        self.submit_at = time.monotonic() + surge * self.rng.uniform(0.05, 0.4)
+        self.submitted, self.saves, self.steps, self.token = False, 0, [], ""
         page = self.get_page(self.person["edit"], "revision", name="applicant edit (GET)")
         self.form = form_with(page or "", "revision")
 
     @task
     def work(self):
-        if self.submitted:
+        if self.steps:
+            self.steps.pop(0)()
+        elif self.submitted:
             self.get_page(self.person["detail"], "<html", name="applicant detail (GET)")
         elif not self.form:
             raise StopUser()
@@ -144,7 +150,8 @@ class Applicant(Person):
             self.save_draft()
         else:
             self.submitted = True
-            self.submit()
+            uploads = [lambda pk=pk, code=code: self.upload(pk, code) for pk, code in self.person["pdf_requirements"]]
+            self.steps = [self.open_attachments, *uploads, self.open_submit, self.submit]
 
     def save_draft(self):
         self.saves += 1
@@ -159,27 +166,32 @@ class Applicant(Person):
                 self.form.update(data)
                 self.form["revision"] = match.group(1)
 
-    def submit(self):
+    def open_attachments(self):
         page = self.get_page(self.person["attachments"], "csrfmiddlewaretoken", name="applicant attachments (GET)")
-        token = CSRF_INPUT.search(page or "")
-        for requirement_pk, code in self.person["pdf_requirements"]:
-            pdf = small_pdf(f"{code} {self.index} {time.time()}")
-            self.post_form(
-                self.person["attachments"],
-                "applicant upload PDF (POST)",
-                self.person["attachments"],
-                data={"requirement": str(requirement_pk), "csrfmiddlewaretoken": token.group(1) if token else ""},
-                files={"file": (f"{code}.pdf", pdf, "application/pdf")},
-            )
+        match = CSRF_INPUT.search(page or "")
+        self.token = match.group(1) if match else ""
+
+    def upload(self, requirement_pk: int, code: str):
+        self.post_form(
+            self.person["attachments"],
+            "applicant upload PDF (POST)",
+            self.person["attachments"],
+            data={"requirement": str(requirement_pk), "csrfmiddlewaretoken": self.token},
+            files={"file": (f"{code}.pdf", small_pdf(f"{code} {self.index} {time.time()}"), "application/pdf")},
+        )
+
+    def open_submit(self):
         page = self.get_page(self.person["submit"], "confirm", name="applicant submit (GET)")
-        token = CSRF_INPUT.search(page or "")
-        if token:
-            self.post_form(
-                self.person["submit"],
-                "applicant submit (POST)",
-                self.person["detail"],
-                data={"confirm": "on", "csrfmiddlewaretoken": token.group(1)},
-            )
+        match = CSRF_INPUT.search(page or "")
+        self.token = match.group(1) if match else ""
+
+    def submit(self):
+        self.post_form(
+            self.person["submit"],
+            "applicant submit (POST)",
+            self.person["detail"],
+            data={"confirm": "on", "csrfmiddlewaretoken": self.token},
+        )
 
 
 class Expert(Person):

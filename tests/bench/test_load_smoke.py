@@ -27,7 +27,7 @@ def test_load_run_at_a_tiny_scale_serves_every_phase_without_errors_or_lost_uplo
         "LOAD_EXPERTS": "2",
         "LOAD_SHEETS": "2",
         "LOAD_BROWSE_SECONDS": "3",
-        "LOAD_SURGE_SECONDS": "8",
+        "LOAD_SURGE_SECONDS": "10",
         "LOAD_SCORE_SECONDS": "3",
         "LOAD_FLOOR_SECONDS": "1",
         "LOAD_WORKERS": "2",
