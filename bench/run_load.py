@@ -112,20 +112,38 @@ def seed(database: str, sizes: dict) -> tuple[dict, object]:
     return data, surge_edition
 
 
-def drive(user_class: str, users: int, seconds: float, url: str, env: dict) -> dict:
-    """One locust phase in its own process (locust patches the standard library with gevent)."""
-    completed = subprocess.run(  # noqa: S603 - our own driver, fixed arguments  # nosec B603
-        [sys.executable, str(ROOT / "bench" / "load" / "driver.py"), user_class, str(users), str(seconds), url],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=seconds + 300,
-    )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("{")]
-    if completed.returncode != 0 or not lines:
-        raise RuntimeError(f"locust driver failed ({completed.returncode}):\n{completed.stderr[-3000:]}")
-    return json.loads(lines[-1])
+class Driver:
+    """The locust driver process (bench/load/driver.py): one phase per call, answered with its figures."""
+
+    def __init__(self, url: str, env: dict):
+        self.process = subprocess.Popen(  # noqa: S603 - our own driver, fixed arguments  # nosec B603
+            [sys.executable, str(ROOT / "bench" / "load" / "driver.py"), url],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def __call__(self, user_class: str, users: int, seconds: float, env: dict | None = None) -> dict:
+        request = {"user_class": user_class, "users": users, "seconds": seconds, "env": env or {}}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        while answer and not answer.startswith("{"):  # anything else locust prints passes through
+            print(answer, end="")
+            answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the locust driver stopped (exit code {self.process.poll()}); see its output above")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def upload_check(media_root: str) -> dict:
@@ -177,23 +195,23 @@ def main() -> int:
     results, failed = [], False
     log = tempfile.NamedTemporaryFile("w", prefix="saq-load-gunicorn-", suffix=".log", delete=False)
     process, url = start_gunicorn(database, workers, log)
+    drive = Driver(url, {"LOAD_SCENE": handle.name, "LOAD_THINK": str(think)})
     try:
         # Every worker up and its URLconf loaded before the first measurement.
-        drive("Floor", workers * 2, 1, url, {"LOAD_FLOOR_THINK": "0,0"})
+        drive("Floor", workers * 2, 1, {"LOAD_FLOOR_THINK": "0,0"})
         for name, user_class, users_key, seconds_key, default_seconds, (low, high) in PHASES:
             users = sizes[users_key]
             # The surge needs the time for an applicant's whole journey (save, upload, submit) even when scaled.
             seconds = setting(seconds_key, default_seconds, minimum=20 if name == "surge" else 3)
-            env = {"LOAD_SCENE": handle.name, "LOAD_THINK": str(think), "LOAD_FLOOR_THINK": f"{low},{high}"}
-            floor = drive("Floor", users, floor_seconds, url, env)
+            floor = drive("Floor", users, floor_seconds, {"LOAD_FLOOR_THINK": f"{low},{high}"})
             if name == "surge":
                 import datetime
 
                 from django.utils import timezone
 
-                # The window closes when the phase ends (the driver takes about a second to start).
+                # The window closes when the phase ends (all users start within a second or two).
                 close_window_at(surge_edition, timezone.now() + datetime.timedelta(seconds=seconds + 2))
-            row = drive(user_class, users, seconds, url, {**env, "LOAD_PHASE_SECONDS": str(seconds)})
+            row = drive(user_class, users, seconds, {"LOAD_PHASE_SECONDS": str(seconds)})
             print(
                 f"{name}: {users} users, {seconds:.0f} s: {row['rps']:.1f} req/s, p95 {row['p95'] * 1000:.0f} ms, "
                 f"{row['errors']} errors (floor {floor['rps']:.1f} req/s)",
@@ -207,6 +225,7 @@ def main() -> int:
 
                 submitted = Application.objects.filter(edition=surge_edition, status="submitted").count()
     finally:
+        drive.close()
         stop(process)
         log.close()
         empty_redis()
