@@ -146,6 +146,21 @@ class Driver:
             self.process.wait()
 
 
+def settle(url: str, *, quick: float = 0.25, limit: float = 300) -> float:
+    """Wait until gunicorn has served the requests still queued from the last phase (stopped users leave them
+    behind): the floor answers within `quick` seconds twice in a row. Returns the seconds waited."""
+    import urllib.request
+
+    start, quick_answers = time.monotonic(), 0
+    while quick_answers < 2 and time.monotonic() - start < limit:
+        asked = time.monotonic()
+        with urllib.request.urlopen(f"{url}/bench/floor/", timeout=limit) as response:  # noqa: S310 - http://127.0.0.1  # nosec B310
+            response.read()
+        quick_answers = quick_answers + 1 if time.monotonic() - asked < quick else 0
+        time.sleep(0.2)
+    return time.monotonic() - start
+
+
 def upload_check(media_root: str) -> dict:
     """Files on storage against upload rows: every attachment row's file exists, and no file lacks a row."""
     from applications.models import Attachment
@@ -203,7 +218,9 @@ def main() -> int:
             users = sizes[users_key]
             # The surge needs the time for an applicant's whole journey (save, upload, submit) even when scaled.
             seconds = setting(seconds_key, default_seconds, minimum=20 if name == "surge" else 3)
+            settle(url)
             floor = drive("Floor", users, floor_seconds, {"LOAD_FLOOR_THINK": f"{low},{high}"})
+            settle(url)
             if name == "surge":
                 import datetime
 
@@ -220,7 +237,9 @@ def main() -> int:
             results.append((name, users, seconds, row, floor))
             failed |= bool(row["errors"] or floor["errors"])
             if name == "surge":
-                uploads = upload_check(media_root)
+                # The check counts once the uploads still queued when the users stopped have been served.
+                drained = settle(url)
+                uploads = {**upload_check(media_root), "drained": drained}
                 from applications.models import Application
 
                 submitted = Application.objects.filter(edition=surge_edition, status="submitted").count()
@@ -256,7 +275,8 @@ def main() -> int:
             print(f"  {name} failure: {failure}")
     print(
         f"surge uploads: {uploads['files']} files on storage, {uploads['rows']} upload rows in the database "
-        f"({uploads['missing']} rows without a file, {uploads['orphans']} files without a row); "
+        f"({uploads['missing']} rows without a file, {uploads['orphans']} files without a row, counted once the "
+        f"queued requests were served, {uploads['drained']:.0f} s after the users stopped); "
         f"{submitted}/{sizes['applicants']} applications submitted"
     )
     lost = uploads["files"] != uploads["rows"] or uploads["missing"] or uploads["orphans"]

@@ -22,7 +22,7 @@ def run(host: str, user_class: str, count: int, seconds: float) -> dict:
     env = Environment(user_classes=[getattr(users, user_class)], host=host)
     runner = env.create_local_runner()
     start = time.monotonic()
-    runner.start(count, spawn_rate=max(count, 1))
+    runner.start(count, spawn_rate=min(max(count, 1), 100))  # locust warns above 100 a second
     gevent.sleep(seconds)
     runner.stop()
     elapsed = time.monotonic() - start
