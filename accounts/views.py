@@ -101,7 +101,7 @@ def switch_role(request):
 
 @login_required
 def register_unit(request):
-    form = UnitForm(request.POST or None)
+    form = UnitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_register(actor=request.user, data=form.cleaned_data)
@@ -115,9 +115,9 @@ def register_unit(request):
 
 @login_required
 def register_group(request):
-    choice = GroupUnitChoiceForm(request.POST or None, prefix="choice")
-    group_form = GroupForm(request.POST or None, prefix="group")
-    unit_form = UnitForm(request.POST or None, prefix="unit")
+    choice = GroupUnitChoiceForm(request.POST if request.method == "POST" else None, prefix="choice")
+    group_form = GroupForm(request.POST if request.method == "POST" else None, prefix="group")
+    unit_form = UnitForm(request.POST if request.method == "POST" else None, prefix="unit")
     wants_new_unit = request.method == "POST" and request.POST.get("choice-request_new_unit") == "on"
     if request.method == "POST":
         valid = choice.is_valid() & group_form.is_valid()
@@ -198,7 +198,7 @@ def group_members(request, pk):
         data["members-TOTAL_FORMS"] = str(min(total + 1, GroupMemberFormSet.max_num))
         formset = GroupMemberFormSet(data, instance=group, prefix="members")
         return render(request, "accounts/group_members.html", {"group": group, "formset": formset})
-    formset = GroupMemberFormSet(request.POST or None, instance=group, prefix="members")
+    formset = GroupMemberFormSet(request.POST if request.method == "POST" else None, instance=group, prefix="members")
     if request.method == "POST" and formset.is_valid():
         services.group_members_save(actor=request.user, group=group, formset=formset)
         messages.success(request, _("Members saved."))
@@ -324,7 +324,7 @@ def accept_invitation(request, uidb64, token):
     user = selectors.user_from_uid(uidb64)
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/invitation_invalid.html", status=400)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
@@ -428,7 +428,7 @@ def staff_recommenders(request):
 @login_required
 @staff_required
 def staff_recommender_create(request):
-    form = RecommenderForm(request.POST or None)
+    form = RecommenderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -481,7 +481,7 @@ def staff_experts(request):
 @login_required
 @staff_required
 def staff_expert_invite(request):
-    form = ExpertInviteForm(request.POST or None)
+    form = ExpertInviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -518,7 +518,7 @@ def staff_users(request):
 @staff_required
 def staff_user_detail(request, pk):
     person = selectors.user_by_pk(pk)
-    form = GrantRoleForm(request.POST or None)
+    form = GrantRoleForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -132,7 +132,7 @@ def _create(request, *, kind: str, group=None, unit=None):
                 "form": None,
             },
         )
-    form = ApplicationCreateForm(request.POST or None, edition=edition)
+    form = ApplicationCreateForm(request.POST if request.method == "POST" else None, edition=edition)
     if request.method == "POST" and form.is_valid():
         category, subtype = split_category(form.cleaned_data["category"])
         try:
@@ -223,7 +223,7 @@ def application_edit(request, pk):
         return redirect("applications:detail", pk=application.pk)
     current = selectors.current_attachments(application).values()
     form = ApplicationForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         application=application,
         questions=application.edition.questions.all(),
         attachments_by_code={a.requirement.code: a for a in current},
@@ -349,7 +349,9 @@ def application_co_applicants(request, pk):
     can_change = request.user.has_perm("applications.change_application", application)
     if request.method == "POST" and not request.user.has_perm("applications.hold_application", application):
         raise PermissionDenied
-    formset = CoApplicantFormSet(request.POST or None, queryset=application.co_applicants.all(), prefix="co")
+    formset = CoApplicantFormSet(
+        request.POST if request.method == "POST" else None, queryset=application.co_applicants.all(), prefix="co"
+    )
     if request.method == "POST":
         if formset.is_valid():
             try:
@@ -384,7 +386,7 @@ def application_submit(request, pk):
         return redirect("applications:detail", pk=application.pk)
     if not request.user.has_perm("applications.submit_application", application):
         raise PermissionDenied
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -438,7 +440,7 @@ def application_withdraw(request, pk):
 @require_http_methods(["GET", "POST"])
 def application_extend_deadline(request, pk):
     application = _application(request, pk, "applications.extend_deadline")
-    form = ExtendDeadlineForm(request.POST or None)
+    form = ExtendDeadlineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_extend_deadline(

@@ -41,7 +41,7 @@ def programme_list(request):
 @login_required
 @manage_required
 def programme_create(request):
-    form = forms.ProgrammeForm(request.POST or None)
+    form = forms.ProgrammeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         programme = services.programme_create(actor=request.user, data=form.cleaned_data)
         messages.success(
@@ -57,7 +57,9 @@ def programme_edit(request, pk):
     programme = selectors.programme_for_editing(pk)
     name = programme.name  # for the heading: a bound form writes what was typed onto `programme`
     code_locked = selectors.programme_code_locked(programme)
-    form = forms.ProgrammeForm(request.POST or None, instance=programme, code_locked=code_locked)
+    form = forms.ProgrammeForm(
+        request.POST if request.method == "POST" else None, instance=programme, code_locked=code_locked
+    )
     if request.method == "POST" and form.is_valid():
         try:
             # The form wrote its values onto `programme`: the service reads the stored row again under a lock.
@@ -93,7 +95,7 @@ def edition_list(request):
 @manage_required
 def edition_create(request, programme_pk):
     programme = selectors.programme_for_staff(programme_pk)
-    form = forms.EditionCreateForm(request.POST or None, programme=programme)
+    form = forms.EditionCreateForm(request.POST if request.method == "POST" else None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -146,7 +148,7 @@ def _rule_rows(edition):
 @manage_required
 def edition_rules(request, pk):
     edition = selectors.edition_for_editing(pk)
-    form = forms.EditionRulesForm(request.POST or None, instance=edition)
+    form = forms.EditionRulesForm(request.POST if request.method == "POST" else None, instance=edition)
     if request.method == "POST" and form.is_valid():
         try:
             services.edition_update(actor=request.user, edition=edition, data=form.cleaned_data)
@@ -253,7 +255,11 @@ def _config_page(request, pk, page_key):
     edition = selectors.edition_for_editing(pk)
     rows = selectors.edition_rows(page.formset_class.model, edition, prefetch=page.prefetch, ordering=page.ordering)
     formset = page.formset_class(
-        request.POST or None, instance=edition, queryset=rows, prefix=page.tab, form_kwargs={"edition": edition}
+        request.POST if request.method == "POST" else None,
+        instance=edition,
+        queryset=rows,
+        prefix=page.tab,
+        form_kwargs={"edition": edition},
     )
     confirm_delete = []
     if request.method == "POST" and formset.is_valid():
@@ -316,7 +322,9 @@ def edition_rubrics(request, pk):
 def rubric_items(request, pk):
     rubric = selectors.rubric_for_staff(pk)
     edition = rubric.edition
-    formset = forms.RubricItemFormSet(request.POST or None, instance=rubric, prefix="items")
+    formset = forms.RubricItemFormSet(
+        request.POST if request.method == "POST" else None, instance=rubric, prefix="items"
+    )
     if request.method == "POST" and formset.is_valid():
         try:
             # Rubric items are rows of the edition's configuration too; the audit entry goes on the edition.
@@ -340,7 +348,9 @@ def rubric_items(request, pk):
 def edition_statistics(request, pk):
     edition = selectors.edition_for_editing(pk)
     formset = forms.StatisticsFieldFormSet(
-        request.POST or None, initial=edition.statistics_fields or [], prefix="statistics"
+        request.POST if request.method == "POST" else None,
+        initial=edition.statistics_fields or [],
+        prefix="statistics",
     )
     if request.method == "POST" and formset.is_valid():
         try:

@@ -68,7 +68,7 @@ def staff_list(request):
 
 
 def _edit(request, notice):
-    form = NoticeForm(request.POST or None, instance=notice)
+    form = NoticeForm(request.POST if request.method == "POST" else None, instance=notice)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

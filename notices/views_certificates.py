@@ -67,7 +67,9 @@ def certificate_edition(request, edition_pk):
 
 def _template_page(request, owner, template, back):
     initial = {"title": template.title, "body": template.body, "signer": template.signer} if template else None
-    form = CertificateTemplateForm(request.POST or None, request.FILES or None, initial=initial)
+    form = CertificateTemplateForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             certificates.certificate_template_save(

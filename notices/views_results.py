@@ -89,7 +89,7 @@ def public_final(request, edition_pk):
 def objection_new(request, edition_pk):
     publicity = _public(edition_pk)
     rows = results.publicity_rows(publicity.edition)
-    form = ObjectionForm(request.POST or None, request.FILES or None, rows=rows)
+    form = ObjectionForm(request.POST if request.method == "POST" else None, request.FILES or None, rows=rows)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -126,7 +126,7 @@ def _over_limit(request) -> bool:
 
 
 def objection_status(request):
-    form = StatusForm(request.POST or None)
+    form = StatusForm(request.POST if request.method == "POST" else None)
     objection = None
     if request.method == "POST" and form.is_valid():
         if _over_limit(request):
@@ -254,7 +254,7 @@ def staff_finalise(request, edition_pk):
 @manage_required
 def staff_revoke(request, edition_pk, application_pk):
     application = get_object_or_404(Application, pk=application_pk, edition_id=edition_pk)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             results.award_revoke(actor=request.user, application=application, reason=form.cleaned_data["reason"])

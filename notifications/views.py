@@ -107,7 +107,9 @@ def template_edit(request, programme_pk, event):
     programme = selectors.programme_for_templates(programme_pk)
     event = selectors.event_or_404(event)
     row = next(row for row in selectors.notice_rows(programme) if row.event == event)
-    form = MailTemplateForm(request.POST or None, initial=MailTemplateForm.initial_from(row.wording))
+    form = MailTemplateForm(
+        request.POST if request.method == "POST" else None, initial=MailTemplateForm.initial_from(row.wording)
+    )
     previews = []
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "save":

@@ -113,7 +113,7 @@ def expert_declaration(request, round_pk):
     expert = selectors.expert_of(request.user)
     signature = declarations.declaration_signature(expert, round_)
     text = signature.text if signature else declarations.declaration_text_current(round_.edition.programme)
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and signature is None:
         if form.is_valid():
             declarations.declaration_sign(actor=request.user, round=round_)
@@ -414,7 +414,8 @@ def staff_declaration(request):
     )
     text = declarations.declaration_text_current(programme) if programme else None
     form = DeclarationTextForm(
-        request.POST or None, initial={"body": getattr(text, "body", ""), "body_en": getattr(text, "body_en", "")}
+        request.POST if request.method == "POST" else None,
+        initial={"body": getattr(text, "body", ""), "body_en": getattr(text, "body_en", "")},
     )
     if request.method == "POST" and programme is not None and form.is_valid():
         try:
@@ -445,7 +446,9 @@ def staff_sheet_correct(request, pk):
         raise Http404
     round_ = sheet.assignment.round
     items = scoring.rubric_items(sheet.rubric)
-    form = CorrectionForm(request.POST or None, items=items, step=round_.score_step, saved=sheet.scores)
+    form = CorrectionForm(
+        request.POST if request.method == "POST" else None, items=items, step=round_.score_step, saved=sheet.scores
+    )
     if request.method == "POST":
         form.is_valid()
         try:

@@ -93,7 +93,7 @@ def formal_checklist(request, edition_pk):
     _require_staff(request)
     edition = formal.edition_by_pk(edition_pk)
     queryset = formal.checklist_items(edition)
-    formset = ChecklistFormSet(request.POST or None, queryset=queryset)
+    formset = ChecklistFormSet(request.POST if request.method == "POST" else None, queryset=queryset)
     if request.method == "POST" and formset.is_valid():
         try:
             changed = formal.checklist_save(actor=request.user, edition=edition, formset=formset)

@@ -100,8 +100,8 @@ def levels_settings(request, edition_pk):
     if scheme is None:
         return _setup_page(request, edition)
     edition_rounds = list(rounds.rounds_of_edition(scheme.edition))
-    form = SchemeForm(request.POST or None, scheme=scheme, rounds=edition_rounds)
-    formset = level_formset(scheme, request.POST or None)
+    form = SchemeForm(request.POST if request.method == "POST" else None, scheme=scheme, rounds=edition_rounds)
+    formset = level_formset(scheme, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -136,7 +136,7 @@ def levels_rules(request, edition_pk):
     if scheme is None:
         return _setup_page(request, edition)
     form = LevelRulesForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         levels=scheme.levels.all(),
         categories=edition.categories.order_by("position", "pk"),
         rules=levels.level_rules(scheme),

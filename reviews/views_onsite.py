@@ -35,7 +35,10 @@ def _onsite_round(pk):
 @require_http_methods(["GET", "POST"])
 def onsite_round_create(request, edition_pk):
     edition = edition_for_editing(edition_pk)
-    form = RoundForm(request.POST or None, initial={"name": _("%(year)s on-site review") % {"year": edition.year}})
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": _("%(year)s on-site review") % {"year": edition.year}},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             round_ = onsite.onsite_round_create(actor=request.user, edition=edition, **form.cleaned_data)
@@ -62,7 +65,7 @@ def _visit_form(round_, data=None, **kwargs):
 @require_http_methods(["GET", "POST"])
 def visit_list(request, pk):
     round_ = _onsite_round(pk)
-    form = _visit_form(round_, request.POST or None)
+    form = _visit_form(round_, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             onsite.site_visit_schedule(actor=request.user, round=round_, **form.cleaned_data)
@@ -89,7 +92,9 @@ def visit_edit(request, pk):
         "notes": visit.notes,
         "experts": [a.expert_id for a in visit.panel],
     }
-    form = VisitForm(request.POST or None, experts=onsite.pool_experts(visit.round), initial=initial)
+    form = VisitForm(
+        request.POST if request.method == "POST" else None, experts=onsite.pool_experts(visit.round), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             onsite.site_visit_change(actor=request.user, visit=visit, **form.cleaned_data)

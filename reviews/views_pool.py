@@ -51,7 +51,7 @@ def pool_list(request, programme_pk):
 @manage_required
 def pool_add(request, programme_pk):
     programme = pool.programme_for_pool(programme_pk)
-    form = AddForm(request.POST or None, programme=programme)
+    form = AddForm(request.POST if request.method == "POST" else None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -84,7 +84,7 @@ def pool_add(request, programme_pk):
 @manage_required
 def pool_edit(request, pk):
     entry = pool.pool_entry_for_staff(pk)
-    form = ChangeForm(request.POST or None, entry=entry)
+    form = ChangeForm(request.POST if request.method == "POST" else None, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:
             entry = pool.pool_entry_change(actor=request.user, entry=entry, **form.cleaned_data)
@@ -112,7 +112,7 @@ def pool_template(request, programme_pk):
 def pool_import_upload(request, programme_pk):
     """GET: the upload form. POST: read the file and show the preview (nothing saved)."""
     programme = pool.programme_for_pool(programme_pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

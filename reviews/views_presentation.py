@@ -69,7 +69,7 @@ def presentation_index(request):
 def presentation_round_create(request, edition_pk):
     edition = edition_for_editing(edition_pk)
     form = RoundForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"name": _("%(year)s presentation competition") % {"year": edition.year}, "blind": False},
     )
     if request.method == "POST" and form.is_valid():
@@ -89,7 +89,7 @@ def presentation_round_create(request, edition_pk):
 @require_http_methods(["GET", "POST"])
 def presentation_round(request, pk):
     round_ = presentation.presentation_round_for_staff(pk)
-    form = BuildSessionsForm(request.POST or None)
+    form = BuildSessionsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             created = presentation.sessions_build(actor=request.user, round=round_, **form.cleaned_data)
@@ -139,7 +139,7 @@ def _pool_experts(session):
 @require_http_methods(["GET", "POST"])
 def presentation_session(request, pk):
     session = presentation.session_for_staff(pk)
-    form = SessionForm(request.POST or None, instance=session) if request.method == "POST" else None
+    form = SessionForm(request.POST, instance=session) if request.method == "POST" else None
     if form is not None and form.is_valid():
         try:
             presentation.session_change(actor=request.user, session=session, data=form.cleaned_data)
@@ -406,7 +406,7 @@ def _group_slot(request, pk):
 @require_http_methods(["GET", "POST"])
 def presentation_group_slot(request, pk):
     slot = _group_slot(request, pk)
-    form = PresentationFileForm(request.POST or None, request.FILES or None)
+    form = PresentationFileForm(request.POST if request.method == "POST" else None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             presentation.slot_file_upload(actor=request.user, slot=slot, uploaded_file=form.cleaned_data["file"])

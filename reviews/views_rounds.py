@@ -49,7 +49,10 @@ def round_list(request, edition_pk):
 @manage_required
 def round_create(request, edition_pk):
     edition = edition_for_editing(edition_pk)
-    form = RoundForm(request.POST or None, initial={"name": _("%(year)s document review") % {"year": edition.year}})
+    form = RoundForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": _("%(year)s document review") % {"year": edition.year}},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             round_ = rounds.round_create(actor=request.user, edition=edition, **form.cleaned_data)
@@ -65,7 +68,7 @@ def round_create(request, edition_pk):
 @manage_required
 def round_edit(request, pk):
     round_ = rounds.round_for_staff(pk)
-    form = RoundForm(request.POST or None, instance=round_)
+    form = RoundForm(request.POST if request.method == "POST" else None, instance=round_)
     if request.method == "POST" and form.is_valid():
         try:
             rounds.round_change(actor=request.user, round=round_, data=form.cleaned_data)
@@ -121,7 +124,7 @@ def round_move(request, pk, move):
 def round_rubric(request, pk, rubric_pk):
     round_ = rounds.round_for_staff(pk)
     rubric = rounds.rubric_for_staff(round_, rubric_pk)
-    formset = rubric_formset(rubric, request.POST or None)
+    formset = rubric_formset(rubric, request.POST if request.method == "POST" else None)
     if request.method == "POST" and formset.is_valid():
         try:
             result = rounds.round_rubric_edit(actor=request.user, rubric=rubric, items=formset_items(formset))

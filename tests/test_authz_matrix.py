@@ -245,3 +245,30 @@ def test_table_writes_sees_orm_and_raw_sql_writes():
     after = table_writes()
 
     assert after.get("accounts_user", 0) - before.get("accounts_user", 0) == 2
+
+
+def _allowed_cells():
+    """One (row, role, variant) per row: the first role the row allows, on its own object."""
+    for name, row in MATRIX["urls"].items():
+        variant = "own" if ("own" in row or "other" in row) else "any"
+        for role in ROLES:
+            if role != "anonymous" and expectations(row, role)["own"] == "allow":
+                yield pytest.param(name, role, variant, id=f"{name}|{role}")
+                break
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "role", "variant"), list(_allowed_cells()))
+def test_empty_post_is_answered_not_crashed(name, role, variant, world_for):
+    """A POST without any field (a script, a truncated request) to every URL, as a role allowed there: a page that
+    says what is missing, a refusal or 405, never a server error. A form bound to `request.POST or None` stayed
+    unbound on an empty POST and crashed on `add_error`."""
+    row = MATRIX["urls"][name]
+    world = world_for(role)
+    kwargs = {key: resolve_value(world, value) for key, value in (row.get(variant) or {}).items()}
+    client = Client(raise_request_exception=False)
+    client.force_login(world.actor)
+
+    response = client.post(reverse(url_name(name), kwargs=kwargs), {})
+
+    assert response.status_code < 500, f"empty POST to {name} as {role}: HTTP {response.status_code}"
