@@ -30,6 +30,7 @@ from accounts.models import Membership
 from applications.models import Application
 from applications.services import application_transition
 from recommenders.models import Endorsement
+from reviews.checksum import released_checksum
 from reviews.declaration import declaration_sign
 from reviews.enums import AssignmentState, ReviewAction, RoundState
 from reviews.models import PoolEntry, RoundResult, ScoreSheet
@@ -278,6 +279,8 @@ def build_canary_world() -> CanaryWorld:
     LevelDecision.objects.create(scheme=scheme, application=b1, level=None, released=True)
     Application.objects.filter(pk=a1.pk).update(status=LevelStatus.AWARDED)
     Application.objects.filter(pk=b1.pk).update(status=LevelStatus.NOT_AWARDED)
+    scheme.released_checksum = released_checksum(scheme)  # what scheme_release stores (reviews/checksum.py)
+    scheme.save(update_fields=["released_checksum"])
 
     # --- 公示 with a public notice and an objection against A1 --------------------------------------------------------
     from notices.models_results import Objection, ObjectionNote, ObjectionRequest

@@ -224,7 +224,7 @@ def _levels_pdf(text):
         )
     ]  # fmt: skip
     table = SimpleNamespace(
-        scheme=SimpleNamespace(edition=SimpleNamespace(title=text)),
+        scheme=SimpleNamespace(edition=SimpleNamespace(title=text), short_checksum=text[:12]),
         rows=rows,
         rounds=[SimpleNamespace(round=SimpleNamespace(name=text), weight=100)],
     )
