@@ -42,6 +42,7 @@ class Mark:
     total: Decimal | None
     normalised: Decimal | None = None
     outlier: bool = False
+    sheet_id: int | None = None  # staff correct a closed round's sheet from its mark
 
     @property
     def submitted(self) -> bool:
@@ -146,6 +147,7 @@ def round_results(round_: ReviewRound, *, with_chain_scores: bool = False) -> Ro
                 total=total,
                 normalised=scores.round_half_up(normalised.get((a.expert_id, application_id))),
                 outlier=index in flagged,
+                sheet_id=getattr(getattr(a, "sheet", None), "pk", None),
             )
             for index, (a, total) in enumerate(zip(items, totals, strict=True))
         )

@@ -39,6 +39,8 @@ def results_round(request, pk):
         "round": round_,
         "results": results,
         "show_names": show == SHOW_NAMES,
+        # A closed round's sheets are read-only but for staff's audited correction, reached from each mark.
+        "can_correct": round_.is_closed and request.user.has_perm("reviews.correct_sheet"),
         "summary_names": summary_shows_names(round_),
         "documents": [
             document_selectors.document_for(ROUND_SUMMARY_XLSX, round_),

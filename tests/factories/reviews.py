@@ -80,6 +80,20 @@ def review_round(edition: Edition, *, state: str = RoundState.OPEN, **fields) ->
     return round_
 
 
+def reopen_round(round_: ReviewRound, state: str = RoundState.OPEN) -> ReviewRound:
+    """Move a closed round back to `state`, a test's setup shortcut: no service does it, and PostgreSQL refuses it
+    (migration reviews.0007) unless the transaction says `saq.round_reopen = 'on'`, as a maintenance session would.
+    The switch is turned off again at once."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('saq.round_reopen', 'on', true)")
+        ReviewRound.objects.filter(pk=round_.pk).update(state=state)
+        cursor.execute("SELECT set_config('saq.round_reopen', 'off', true)")
+    round_.state = state
+    return round_
+
+
 def pool_expert(
     programme, *, categories=("problem_solving", "innovation"), employer=None, max_load: int = 20, **user_fields
 ) -> Expert:

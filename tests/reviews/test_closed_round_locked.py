@@ -12,7 +12,7 @@ from reviews.models import RoundResult, ScoreSheet
 from reviews.rounds import round_close
 from tests.factories import staff_user
 from tests.factories.recommenders import qc_edition, submitted_application
-from tests.factories.reviews import assigned, pool_expert, review_round, scored
+from tests.factories.reviews import assigned, pool_expert, reopen_round, review_round, scored
 
 pytestmark = [pytest.mark.unit, pytest.mark.django_db]
 
@@ -67,6 +67,9 @@ def test_every_path_that_changes_a_closed_rounds_score_is_refused(closed):
     _refused(lambda: RoundResult.objects.filter(round=round_).update(score=Decimal("1.00")))
     _refused(lambda: RoundResult.objects.filter(round=round_).delete())
     _refused(lambda: scored(assigned(round_, other.assignment.application, pool_expert(round_.edition.programme)), 10))
+    # Reopening the round first (raw SQL or the ORM) is refused too: no way round the sheets' trigger.
+    _refused(raw_sql_result("UPDATE reviews_reviewround SET state = 'open' WHERE id = %s"))
+    _refused(lambda: type(round_).objects.filter(pk=round_.pk).update(state=RoundState.DISCUSSION))
 
     assert sorted(ScoreSheet.objects.filter(assignment__round=round_).values_list("total", flat=True)) == [80, 90]
     assert RoundResult.objects.get(round=round_).score == Decimal("85.00")
@@ -76,8 +79,7 @@ def test_a_touch_that_changes_no_score_passes_and_an_open_round_is_free(closed):
     round_, (sheet, _other) = closed
     ScoreSheet.objects.filter(pk=sheet.pk).update(revision=sheet.revision)  # no score column changes
 
-    round_.state = RoundState.OPEN
-    round_.save(update_fields=["state"])
+    reopen_round(round_)
     ScoreSheet.objects.filter(pk=sheet.pk).update(total=Decimal("70.0"))
     assert ScoreSheet.objects.get(pk=sheet.pk).total == Decimal("70.0")
 

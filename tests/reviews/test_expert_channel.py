@@ -16,7 +16,7 @@ from reviews.enums import AssignmentState, ConflictSource, RoundState, SheetStat
 from reviews.models import Conflict, DeclarationSignature, ScoreSheet
 from tests.factories import staff_user
 from tests.factories.recommenders import qc_edition
-from tests.factories.reviews import admitted_application, assigned, pool_expert, review_round
+from tests.factories.reviews import admitted_application, assigned, pool_expert, reopen_round, review_round
 from tests.helpers import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -171,8 +171,7 @@ def test_closed_round_refuses_and_offered_must_accept(world):
     world["round"].save()
     response = post_sheet(client, world["a"], {code: "5"}, revision=0)
     assert response.status_code == 400 and not ScoreSheet.objects.exists()
-    world["round"].state = RoundState.OPEN
-    world["round"].save()
+    reopen_round(world["round"])
     world["a"].state = AssignmentState.OFFERED
     world["a"].save()
     response = post_sheet(client, world["a"], {code: "5"}, revision=0)

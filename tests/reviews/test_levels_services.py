@@ -10,12 +10,12 @@ from applications.models import Application
 from core.exceptions import BusinessRuleError
 from core.models import AuditEntry
 from reviews import levels
-from reviews.enums import ReviewStatus, RoundState
+from reviews.enums import ReviewStatus
 from reviews.models_levels import CommitteeVote, LevelDecision
 from reviews.workflow_levels import LevelStatus
 from tests.factories.accounts import staff_user
 from tests.factories.recommenders import qc_edition
-from tests.factories.reviews import admitted_application, quick_admitted
+from tests.factories.reviews import admitted_application, quick_admitted, reopen_round
 from tests.factories.reviews_levels import closed_round, level_scheme, result
 
 LEVELS = [("标杆级", None, None, 1), ("优秀级", "80", None, None), ("推进级", None, None, None)]
@@ -136,8 +136,7 @@ def test_levels_frozen_once_voting_began(world):
 
 def test_release_refused_while_a_counted_round_is_open(world):
     scheme, doc, _apps = world
-    doc.state = RoundState.OPEN
-    doc.save()
+    reopen_round(doc)
     with pytest.raises(BusinessRuleError) as refused:
         levels.scheme_release(actor=staff_user(), scheme=scheme)
     assert refused.value.code == "not_releasable"

@@ -76,3 +76,21 @@ def test_experts_and_units_get_neither_page_nor_summary(world, who):
     assert Document.objects.filter(kind=ROUND_SUMMARY_PDF).count() == 0
     round_.refresh_from_db()
     assert round_.summary_shows_names is False
+
+
+def test_a_closed_rounds_marks_lead_staff_to_the_sheet_correction(world):
+    from reviews.models import ScoreSheet
+    from reviews.rounds import round_close
+
+    round_, application, _experts = world
+    staff = client_for(staff_user())
+    url = reverse("reviews:results_round", args=[round_.pk])
+    assert 'data-testid="correct-sheet"' not in staff.get(url).content.decode()  # open: the experts still score
+
+    round_close(actor=staff_user(), round=round_)
+    page = staff.get(url).content.decode()
+
+    sheets = ScoreSheet.objects.filter(assignment__round=round_, assignment__application=application)
+    links = [reverse("reviews:staff_sheet_correct", args=[sheet.pk]) for sheet in sheets]
+    assert len(links) == 3 and all(f'href="{link}"' in page for link in links)
+    assert staff.get(links[0]).status_code == 200
