@@ -102,7 +102,8 @@ def sheet_save(
         raise BusinessRuleError(_("You declared a conflict with this application."), code="conflict")
     sheet = ScoreSheet.objects.select_for_update().filter(assignment=assignment).first()
     current = sheet.revision if sheet else 0
-    if int(revision) != current and not _repeats_saved_input(sheet, scores, comments, comment, assignment):
+    repeats = _repeats_saved_input(sheet, scores, comments, comment, assignment)
+    if int(revision) != current and not repeats:
         raise BusinessRuleError(
             _(
                 "This sheet was saved from another page since you opened it. Your input is shown below and is not "
@@ -110,11 +111,7 @@ def sheet_save(
             ),
             code="stale",
         )
-    if (
-        sheet is not None
-        and sheet.state == SheetState.SUBMITTED
-        and _repeats_saved_input(sheet, scores, comments, comment, assignment)
-    ):
+    if repeats and sheet.state == SheetState.SUBMITTED:
         # A submitted sheet sent again with what it holds (a double click, a second tab): one submission, one
         # audit entry. Under the assignment's row lock, so of two at once the second always lands here.
         return sheet
@@ -127,8 +124,7 @@ def sheet_save(
     cleaned, sheet_total = score_rules.clean_sheet(
         items, scores or {}, step=assignment.round.score_step, required=submit
     )
-    codes = {item.code for item in items}
-    kept_comments = {code: str(text).strip() for code, text in (comments or {}).items() if code in codes and text}
+    kept_comments = _kept_comments(items, comments)
     before_total = sheet.total if sheet else None
     if sheet is None:
         sheet = ScoreSheet(assignment=assignment, rubric=rubric)
@@ -161,9 +157,17 @@ def _repeats_saved_input(sheet, scores, comments, comment, assignment) -> bool:
         cleaned, _total = score_rules.clean_sheet(items, scores or {}, step=assignment.round.score_step, required=False)
     except BusinessRuleError:
         return False
+    return (
+        cleaned == sheet.scores
+        and _kept_comments(items, comments) == (sheet.comments or {})
+        and (comment or "").strip() == sheet.comment
+    )
+
+
+def _kept_comments(items, comments) -> dict[str, str]:
+    """The per-item comments a sheet stores: those of the rubric's items, trimmed."""
     codes = {item.code for item in items}
-    kept = {code: str(text).strip() for code, text in (comments or {}).items() if code in codes and text}
-    return cleaned == sheet.scores and kept == (sheet.comments or {}) and (comment or "").strip() == sheet.comment
+    return {code: str(text).strip() for code, text in (comments or {}).items() if code in codes and text}
 
 
 @contextmanager
