@@ -18,6 +18,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 from core import roles
 from core.audit import audit_for
 from core.exceptions import BusinessRuleError
+from core.pagecache import cached_page
 from core.views import paginate
 
 from . import filters, selectors, services
@@ -370,6 +371,7 @@ def staff_list(request, *, filterset_class, queryset, template: str, section: st
 
 @login_required
 @staff_required
+@cached_page
 def staff_units(request):
     return staff_list(
         request,

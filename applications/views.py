@@ -21,6 +21,7 @@ from awards.enums import ApplicantKind
 from core import roles
 from core.exceptions import BusinessRuleError
 from core.files import TYPE_NAMES, stored_file_response
+from core.pagecache import cached_page
 from core.views import paginate
 from documents import registry
 from documents import selectors as document_selectors
@@ -180,6 +181,7 @@ def application_create_for_unit(request, unit_pk):
 
 @login_required
 @require_GET
+@cached_page
 def application_detail(request, pk):
     application = _application(request, pk, "applications.view_application")
     user = request.user
@@ -460,6 +462,7 @@ def application_extend_deadline(request, pk):
 
 @login_required
 @require_GET
+@cached_page
 def staff_applications(request):
     if not request.user.has_perm("applications.view_all_applications"):
         raise PermissionDenied

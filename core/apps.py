@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import clients, sessions  # noqa: F401  (connect the sign-in session policy and the lockout log)
+        from . import clients, dataversion, sessions  # noqa: F401  (connect the session policy, the lockout log, the write tracking)

@@ -26,6 +26,7 @@ from awards.enums import PhaseKind
 from awards.models import Edition
 from core.exceptions import BusinessRuleError
 from core.files import stored_file_response
+from core.pagecache import cached_page
 from documents import registry
 from documents.selectors import documents_for_owner
 
@@ -95,6 +96,7 @@ def _deadline(edition: Edition | None) -> dict:
 
 @require_GET
 @login_required
+@cached_page
 def recommender_queue(request, recommender_pk):
     recommender = _recommender_for(request.user, recommender_pk)
     editions = selectors.queue_editions()

@@ -26,6 +26,7 @@ from awards.enums import PhaseKind
 from core import roles
 from core.exceptions import BusinessRuleError
 from core.files import stored_file_response
+from core.pagecache import cached_page
 from core.views import paginate
 from documents import registry
 
@@ -78,6 +79,7 @@ def _deadline(edition):
 
 @login_required
 @require_GET
+@cached_page
 def unit_queue(request, unit_pk):
     unit = _unit_for(request, unit_pk)
     editions = selectors.unit_queue_editions(unit)

@@ -27,6 +27,7 @@ from awards.enums import QuestionKind
 from awards.models import english_active
 from core.exceptions import BusinessRuleError
 from core.files import PDF, clean_filename
+from core.pagecache import cached_page
 
 from . import declaration as declarations
 from . import scoring
@@ -150,6 +151,7 @@ def _round_context(request, round_, *, conflict_form=None) -> dict:
 
 
 @login_required
+@cached_page
 def expert_round(request, round_pk):
     round_ = _round_for(request, round_pk)
     gate = declaration_gate(request, round_)

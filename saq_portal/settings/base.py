@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "notices",
 ]
 
+# The signed-in user and their roles (core.identity), and signed-in list pages (core.pagecache), are served from the
+# cache while the tables they were read from are unchanged (core.dataversion).
+IDENTITY_CACHE = True
+PAGE_CACHE = True
+
 MIDDLEWARE = [
     # First: refuses a request whose declared body exceeds MAX_REQUEST_BODY_MB before anything reads the body.
     "core.uploads.RequestBodyLimitMiddleware",
@@ -52,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.identity.AuthenticationMiddleware",  # Django's, with the user and roles read from the cache
     "core.private_pages.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
