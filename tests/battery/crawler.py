@@ -73,6 +73,7 @@ class CrawlResult:
     statuses: dict = dataclasses.field(default_factory=dict)  # url -> status code (non-2xx only)
     texts: list = dataclasses.field(default_factory=list)  # (url, text)
     probed: dict = dataclasses.field(default_factory=dict)  # probe url -> status code
+    cache_control: dict = dataclasses.field(default_factory=dict)  # url -> its Cache-Control header
 
 
 def document_texts(data: bytes, content_type: str, name: str = "", depth: int = 0) -> list[str]:
@@ -152,6 +153,7 @@ def crawl(client, starts, *, cap: int = 150, per_path: int = 3, capture=None, po
         body = b"".join(response) if response.streaming else response.content
         content_type = response.get("Content-Type", "")
         filename = _filename(response)
+        result.cache_control[url] = response.get("Cache-Control", "")
         if not (content_type.startswith(HTML_TYPES) and not filename):
             result.documents += 1
             texts = [filename, *document_texts(body, content_type, filename)]
@@ -186,11 +188,11 @@ def crawl(client, starts, *, cap: int = 150, per_path: int = 3, capture=None, po
             seen.add(again)
             queue.insert(0, again)
 
-    for url, data in posts:
+    for n, (url, data) in enumerate(posts, 1):
         response = client.post(url, data)
         if response.status_code >= 300 and response.status_code not in (301, 302, 303, 307, 308):
             result.statuses[url] = response.status_code
-        read(url, response, [str(v) for v in data.values()])
+        read(f"{url}#post-{n}", response, [str(v) for v in data.values()])
     while (queue or later) and result.pages + result.documents < cap:
         url = (queue or later).pop(0)
         response = client.get(url)

@@ -78,6 +78,19 @@ def crawl_as(role, world, capture, *, language=None, address="127.0.0.1"):
     return crawl(client, starts, cap=CAP, capture=capture, posts=world.lookups.get(role, []), probes=world.probes)
 
 
+def stored_private(result, world, role):
+    """The URLs that showed the role a marker that is not public but kept no `no-store`: a shared proxy or the
+    browser's disk cache could keep what only this role may see (core.private_pages does it for signed-in people;
+    an anonymous page with personal data, such as an objection's status, must say so itself)."""
+    public = set(ROLES)
+    private = [m for m in world.allowed_for(role) if set(m.may_see) != public]
+    return sorted(
+        url
+        for url, text in result.texts
+        if "no-store" not in result.cache_control.get(url, "") and any(m.pattern().search(text) for m in private)
+    )
+
+
 def findings(result, world, role):
     """{marker name: first url} for every marker found in the crawl, and the forbidden ones among them."""
     seen: dict[str, str] = {}
@@ -108,7 +121,7 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
     started = time.monotonic()
     world = build_canary_world()
     built = time.monotonic() - started
-    report, all_leaks, missing, refused, wrong_language = [], {}, {}, {}, {}
+    report, all_leaks, missing, refused, wrong_language, not_private = [], {}, {}, {}, {}, {}
     for n, (label, role, language) in enumerate(CRAWLS):
         crawl_started = time.monotonic()
         result = crawl_as(role, world, django_capture_on_commit_callbacks, language=language, address=f"10.9.0.{n + 1}")
@@ -128,6 +141,8 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
         )
         if leaks:
             all_leaks[label] = leaks
+        if cacheable := stored_private(result, world, role):
+            not_private[label] = cacheable
         if os.environ.get("CANARY_DUMP"):
             print(label, "allowed, not seen:", sorted(allowed - set(seen)))
         if not MUST_SEE[role] <= set(seen):
@@ -143,12 +158,16 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
         for label, leaks in all_leaks.items():
             for name, url in sorted(leaks.items()):
                 print(f"  LEAK {label}: {name} at {url}")
+        for label, urls in not_private.items():
+            for url in urls:
+                print(f"  PRIVATE BUT CACHEABLE {label}: {url}")
         for role, names in missing.items():
             print(f"  NOT REACHED {role}: {', '.join(names)}")
         for role, urls in refused.items():
             for url, code in urls.items():
                 print(f"  LINKED BUT REFUSED {role}: {url} {code}")
     assert all_leaks == {}
+    assert not_private == {}
     assert wrong_language == {"group_a/en": (True, 0), "staff/en": (True, 0)}
     assert missing == {}
     assert {role: urls for role, urls in refused.items() if urls} == {}
