@@ -102,7 +102,7 @@ class CanaryWorld:
     applications: dict
     round: object
     lookups: dict  # role -> [(url, POST data)]: the objection status lookups the role makes
-    probes: list  # URLs every role asks for directly (another's panel, visit, certificate): reached only if allowed
+    probes: dict  # URL -> the roles it answers: every role asks for each directly (another's panel, certificate)
 
     def forbidden_for(self, role: str) -> list[Marker]:
         return [m for m in self.markers if role not in m.may_see]
@@ -402,7 +402,7 @@ def build_canary_world() -> CanaryWorld:
         applications={"A1": a1, "B1": b1, "A2": a2, "A3": a3, **certified},
         round=blind,
         lookups=lookups,
-        probes=panel_urls + certificate_urls,
+        probes={**panel_urls, **certificate_urls},
     )
 
 
@@ -410,8 +410,8 @@ def _onsite_panel(mark, edition, a1):
     """An open on-site round of the edition: a visit to A1 by experts 3 and 4, expert 3 the panel's leader, both
     sheets submitted. The leader sees the panel's sheets (合议); the other member only their own; experts not on the
     panel and the chains see neither. Returns the two experts and the panel's and the visit's URLs."""
-    from reviews.models import Panel
-    from tests.factories.reviews_onsite import onsite_round, site_visit
+    from reviews.models import Panel, VisitPhoto
+    from tests.factories.reviews_onsite import onsite_round, site_visit, visit_photo
 
     panel_experts = []
     for n in (3, 4):
@@ -429,6 +429,8 @@ def _onsite_panel(mark, edition, a1):
         address=mark("VISIT-ADDRESS", ONSITE_PANEL | CHAIN_A),  # the group is visited there
         notes=mark("VISIT-NOTES", ONSITE_PANEL),
     )
+    photo = visit_photo(visit, user=panel_experts[1].user)
+    VisitPhoto.objects.filter(pk=photo.pk).update(caption=mark("VISIT-PHOTO-CAPTION", ONSITE_PANEL))
     panel = Panel.objects.create(round=onsite, category=a1.category, leader=panel_experts[0])
     rubric = onsite.rubrics.get(category=a1.category, is_current=True)
     for n, expert, figure in ((3, panel_experts[0], "87.3"), (4, panel_experts[1], "62.9")):
@@ -452,18 +454,20 @@ def _onsite_panel(mark, edition, a1):
             submitted_at=timezone.now(),
         )
         mark(f"OS-X{n}-TOTAL", may_see, figure, numeric=True)
-    urls = [
-        reverse("reviews:panel_detail", args=[panel.pk]),
-        reverse("reviews:visit_detail", args=[visit.pk]),
-        reverse("reviews:visit_list", args=[onsite.pk]),
-    ]
+    urls = {
+        reverse("reviews:panel_detail", args=[panel.pk]): frozenset({"expert_3", "staff"}),
+        reverse("reviews:visit_detail", args=[visit.pk]): ONSITE_PANEL,
+        reverse("reviews:visit_photo", args=[visit.pk, photo.pk, "full"]): ONSITE_PANEL,
+        reverse("reviews:visit_list", args=[onsite.pk]): STAFF,
+    }
     return panel_experts, urls
 
 
 def _certificates(mark, staff, group_a, group_b):
     """A third edition whose results are released and confirmed for A4 (group A) and B4 (group B), their
     certificates built and the staff's batch ZIP made (the services, as staff run them). Each chain reaches its own
-    certificate only; the ZIP is staff's. Returns the applications and the URLs of both certificates and the ZIP."""
+    certificate only; the ZIP is staff's. Returns the applications, and the URLs of both certificates and the ZIP
+    with the roles each answers."""
     from applications.services import application_transition
     from notices import certificates
     from notices.workflow import ResultAction
@@ -506,6 +510,9 @@ def _certificates(mark, staff, group_a, group_b):
         certificate = certificates.certificate_of(confirmed[label])
         assert certificate is not None, f"no certificate for {label}"
         mark(f"CERT-{label}-NUMBER", may_see, certificate.number)
-    urls = [reverse("notices:certificate_download", args=[a.pk]) for a in confirmed.values()]
-    urls.append(reverse("notices:certificate_batch_zip", args=[batch.pk]))
+    urls = {
+        reverse("notices:certificate_download", args=[confirmed["A4"].pk]): CHAIN_A,
+        reverse("notices:certificate_download", args=[confirmed["B4"].pk]): CHAIN_B,
+        reverse("notices:certificate_batch_zip", args=[batch.pk]): STAFF,
+    }
     return confirmed, urls

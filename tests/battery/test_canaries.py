@@ -5,15 +5,18 @@ each marker, which roles may see it. For each role a crawler (tests/battery/craw
 starts at the site root and the role's dashboard, follows every same-site link up to a cap, presses the document
 buttons the role is offered, and reads every page and document it reaches. Before that each role looks up the status
 of an objection by tracking number and mobile (the objector with its own, everyone else with a wrong mobile, and the
-objector with another objection's number); after it each role asks directly for another's panel, visit, certificate
-and the certificate ZIP (probes: a refusal is the expected answer, what comes back is read). Both chains (A and B)
-are crawled, and group A and staff once more with English active. The test fails on any forbidden marker found;
-when a role did not reach the markers of MUST_SEE (a crawl that reached nothing proves nothing); when a signed-in
-role is shown a link that refuses it (403, 404, 405); and when an English crawl got a page in another language.
+objector with another objection's number); after it each role asks directly for the on-site panel, visit and photo,
+both certificates and the certificate ZIP (probes: each must answer exactly the roles it is for, and what comes back
+is read). Both chains (A and B) are crawled, and group A and staff once more with English active.
+
+The test fails on any forbidden marker found; when a role did not reach the markers of MUST_SEE (a crawl that reached
+nothing proves nothing); when a signed-in role is shown a link that refuses it (403, 404, 405); when a probe answers a
+role it is not for or refuses one it is for; when a page shows a role a non-public marker without
+`Cache-Control: no-store`; and when an English crawl got a page in another language.
 
 It prints, per crawl, the pages and documents read, the document buttons pressed, the probes answered, the markers
-seen out of those allowed, and the leaks. CANARY_DUMP=1 also prints what each crawl was allowed but did not see and
-writes each crawl (url and markers found) to /tmp/canary-<label>.txt.
+seen out of those allowed, the leaks, and the wall and CPU time. CANARY_DUMP=1 also prints what each crawl was
+allowed but did not see and writes each crawl (url and markers found) to /tmp/canary-<label>.txt.
 """
 
 import os
@@ -75,7 +78,7 @@ def crawl_as(role, world, capture, *, language=None, address="127.0.0.1"):
         # The secretariat's results page of the edition leads to the objections (their objectors' identities),
         # which a capped crawl of the whole staff area can otherwise leave out.
         starts.append(reverse("notices:results_edition", args=[world.edition.pk]))
-    return crawl(client, starts, cap=CAP, capture=capture, posts=world.lookups.get(role, []), probes=world.probes)
+    return crawl(client, starts, cap=CAP, capture=capture, posts=world.lookups.get(role, []), probes=list(world.probes))
 
 
 def stored_private(result, world, role):
@@ -121,7 +124,7 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
     started = time.monotonic()
     world = build_canary_world()
     built = time.monotonic() - started
-    report, all_leaks, missing, refused, wrong_language, not_private = [], {}, {}, {}, {}, {}
+    report, all_leaks, missing, refused, wrong_language, not_private, wrong_probes = [], {}, {}, {}, {}, {}, {}
     for n, (label, role, language) in enumerate(CRAWLS):
         crawl_started, cpu_started = time.monotonic(), time.process_time()
         result = crawl_as(role, world, django_capture_on_commit_callbacks, language=language, address=f"10.9.0.{n + 1}")
@@ -141,6 +144,10 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
         )
         if leaks:
             all_leaks[label] = leaks
+        # A probe answers the roles it is for and refuses everyone else (anonymous: sent to sign in).
+        wrong = {url: code for url, code in result.probed.items() if (code == 200) != (role in world.probes[url])}
+        if wrong:
+            wrong_probes[label] = wrong
         if cacheable := stored_private(result, world, role):
             not_private[label] = cacheable
         if os.environ.get("CANARY_DUMP"):
@@ -161,6 +168,9 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
         for label, urls in not_private.items():
             for url in urls:
                 print(f"  PRIVATE BUT CACHEABLE {label}: {url}")
+        for label, urls in wrong_probes.items():
+            for url, code in urls.items():
+                print(f"  PROBE ANSWERED WRONGLY {label}: {url} {code}")
         for role, names in missing.items():
             print(f"  NOT REACHED {role}: {', '.join(names)}")
         for role, urls in refused.items():
@@ -168,6 +178,7 @@ def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_comm
                 print(f"  LINKED BUT REFUSED {role}: {url} {code}")
     assert all_leaks == {}
     assert not_private == {}
+    assert wrong_probes == {}
     assert wrong_language == {"group_a/en": (True, 0), "staff/en": (True, 0)}
     assert missing == {}
     assert {role: urls for role, urls in refused.items() if urls} == {}
