@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -86,6 +87,9 @@ def public_final(request, edition_pk):
     return render(request, "notices/results/public_final.html", context)
 
 
+# The receipt (tracking number) and the status (the answer to the objector) go to an anonymous visitor, whom
+# core.private_pages does not cover: neither a shared proxy nor the browser's disk cache may keep them.
+@never_cache
 def objection_new(request, edition_pk):
     publicity = _public(edition_pk)
     rows = results.publicity_rows(publicity.edition)
@@ -125,6 +129,7 @@ def _over_limit(request) -> bool:
     return count > STATUS_LOOKUPS_PER_HOUR
 
 
+@never_cache
 def objection_status(request):
     form = StatusForm(request.POST if request.method == "POST" else None)
     objection = None

@@ -7,12 +7,17 @@ Two chains of organisations, A and B:
 
 Two experts score both applications blind in an open document round (submitted sheets, comments on every item and
 overall, a distinctive total each). The edition has a closed earlier round with results, a released level list
-(A1 awarded, B1 not), a started publicity with a public notice, and an objection against A1 with a request to its
-applicant. A second edition holds a staged (unreleased) level decision of group A.
+(A1 awarded, B1 not), a started publicity with a public notice, an objection against A1 with a request to its
+applicant, and a second objection filed and answered through the services (its objector looks its status up). An
+open on-site round visits A1 with experts 3 (the panel's leader) and 4, both sheets submitted. A second edition
+holds a staged (unreleased) level decision of group A; a third has A4 (group A) and B4 (group B) confirmed, their
+certificates built and the staff's batch ZIP made.
 
 Every marker is a `Marker`: the text (or, for a score, the figure) and the roles that may see it. Anything a role
-is not listed for is forbidden to it. Roles: anonymous, group_a (leader of group A), unit_a (contact of unit A),
-recommender_a (a reviewer of recommender A who does not decide), expert_1, expert_2, staff.
+is not listed for is forbidden to it. Roles: anonymous, objector (an anonymous visitor holding the second
+objection's tracking number and mobile), group_a / group_b (leaders of groups A and B), unit_a / unit_b (contacts of
+units A and B), recommender_a (a reviewer of recommender A who does not decide), expert_1 and expert_2 (the blind
+rounds), expert_3 and expert_4 (the on-site panel), staff.
 """
 
 import dataclasses
@@ -51,13 +56,28 @@ from tests.factories.recommenders import qc_edition
 from tests.factories.reviews import assigned, quick_admitted, recommended_application, review_round
 from tests.factories.reviews_presentation import presentation_round, presentation_session
 
-ROLES = ("anonymous", "group_a", "unit_a", "recommender_a", "expert_1", "expert_2", "staff")
+ROLES = (
+    "anonymous",
+    "objector",
+    "group_a",
+    "unit_a",
+    "recommender_a",
+    "group_b",
+    "unit_b",
+    "expert_1",
+    "expert_2",
+    "expert_3",
+    "expert_4",
+    "staff",
+)
 
 # Who may see what, by the kind of data. "public": everyone (it is in the publicity list or a public notice).
 PUBLIC = frozenset(ROLES)
 CHAIN_A = frozenset({"group_a", "unit_a", "recommender_a", "staff"})
+CHAIN_B = frozenset({"group_b", "unit_b", "staff"})
 UNIT_A_SIDE = frozenset({"unit_a", "recommender_a", "staff"})  # the unit's own records, not its groups'
-REVIEWERS = frozenset({"expert_1", "expert_2"})
+REVIEWERS = frozenset({"expert_1", "expert_2"})  # the blind document rounds
+ONSITE_PANEL = frozenset({"expert_3", "expert_4", "staff"})  # the on-site visit of A1 (expert 3 leads its panel)
 STAFF = frozenset({"staff"})
 
 
@@ -81,6 +101,8 @@ class CanaryWorld:
     edition: object
     applications: dict
     round: object
+    lookups: dict  # role -> [(url, POST data)]: the objection status lookups the role makes
+    probes: dict  # URL -> the roles it answers: every role asks for each directly (another's panel, certificate)
 
     def forbidden_for(self, role: str) -> list[Marker]:
         return [m for m in self.markers if role not in m.may_see]
@@ -117,7 +139,7 @@ def build_canary_world() -> CanaryWorld:
         contact_name=mark("REC-A-CONTACT", CHAIN_A),
     )
     # Recommenders are public bodies: the registration pages list them for units to choose from.
-    rec_b = RecommenderFactory(name=mark("REC-B-NAME", PUBLIC), contact_name=mark("REC-B-CONTACT", STAFF))
+    rec_b = RecommenderFactory(name=mark("REC-B-NAME", PUBLIC), contact_name=mark("REC-B-CONTACT", CHAIN_B))
     unit_a = UnitFactory(
         name=mark("UNIT-A-NAME", PUBLIC),  # named in the publicity list (A1 is awarded)
         recommender=rec_a,
@@ -127,11 +149,11 @@ def build_canary_world() -> CanaryWorld:
         contact_email="canary-unit-a@example.test",
     )
     unit_b = UnitFactory(
-        name=mark("UNIT-B-NAME", STAFF),
+        name=mark("UNIT-B-NAME", CHAIN_B),
         recommender=rec_b,
-        address=mark("UNIT-B-ADDRESS", STAFF),
-        contact_name=mark("UNIT-B-CONTACT", STAFF),
-        contact_phone=mark("UNIT-B-PHONE", STAFF, "021-64417302", numeric=True),
+        address=mark("UNIT-B-ADDRESS", CHAIN_B),
+        contact_name=mark("UNIT-B-CONTACT", CHAIN_B),
+        contact_phone=mark("UNIT-B-PHONE", CHAIN_B, "021-64417302", numeric=True),
         contact_email="canary-unit-b@example.test",
     )
     leader_a = UserFactory(
@@ -140,13 +162,13 @@ def build_canary_world() -> CanaryWorld:
         email="canary-leader-a@example.test",
     )
     leader_b = UserFactory(
-        full_name=mark("GROUP-B-LEADER", STAFF),
-        mobile=mark("GROUP-B-LEADER-MOBILE", STAFF, "13964417304", numeric=True),
+        full_name=mark("GROUP-B-LEADER", CHAIN_B),
+        mobile=mark("GROUP-B-LEADER-MOBILE", CHAIN_B, "13964417304", numeric=True),
         email="canary-leader-b@example.test",
     )
     group_a = eligible_group(unit_a, members=0, leader=leader_a, name=mark("GROUP-A-NAME", PUBLIC))
-    group_b = eligible_group(unit_b, members=0, leader=leader_b, name=mark("GROUP-B-NAME", STAFF))
-    for side, group, may_see in (("A", group_a, CHAIN_A), ("B", group_b, STAFF)):
+    group_b = eligible_group(unit_b, members=0, leader=leader_b, name=mark("GROUP-B-NAME", CHAIN_B))
+    for side, group, may_see in (("A", group_a, CHAIN_A), ("B", group_b, CHAIN_B)):
         for n in range(1, 4):
             GroupMemberFactory(
                 group=group,
@@ -159,13 +181,13 @@ def build_canary_world() -> CanaryWorld:
     # The contact endorses the group's application: the group sees who did in its timeline.
     contact_a = UserFactory(full_name=mark("UNIT-A-USER", CHAIN_A), email="canary-contact-a@example.test")
     Membership.objects.create(user=contact_a, role=Role.UNIT, unit=unit_a)
-    contact_b = UserFactory(full_name=mark("UNIT-B-USER", STAFF), email="canary-contact-b@example.test")
+    contact_b = UserFactory(full_name=mark("UNIT-B-USER", CHAIN_B), email="canary-contact-b@example.test")
     Membership.objects.create(user=contact_b, role=Role.UNIT, unit=unit_b)
     reviewer_a = recommender_member(
         rec_a, can_decide=False, full_name=mark("REC-A-REVIEWER", {"recommender_a", "staff"})
     )
-    # Staff act on A1 (formal review, levels): its timeline names them to the chain, as it does every actor.
-    staff = staff_user(full_name=mark("STAFF-NAME", CHAIN_A | STAFF), email="canary-staff@example.test")
+    # Staff act on A1 and B1 (formal review, levels): their timelines name them to each chain, as they do every actor.
+    staff = staff_user(full_name=mark("STAFF-NAME", CHAIN_A | CHAIN_B), email="canary-staff@example.test")
     experts = []
     for n in (1, 2):
         expert = ExpertFactory(
@@ -179,7 +201,7 @@ def build_canary_world() -> CanaryWorld:
         edition=edition, group=group_a, actor=contact_a, title=mark("A1-TITLE", PUBLIC | REVIEWERS)
     )
     b1 = recommended_application(
-        edition=edition, group=group_b, actor=contact_b, title=mark("B1-TITLE", STAFF | REVIEWERS)
+        edition=edition, group=group_b, actor=contact_b, title=mark("B1-TITLE", CHAIN_B | REVIEWERS)
     )
     a1, b1 = (
         application_transition(application=a, action=ReviewAction.FORMAL_ADMIT, actor=staff).application
@@ -187,7 +209,7 @@ def build_canary_world() -> CanaryWorld:
     )
 
     # --- what the chain wrote and uploaded: opinions, the scan's and the report's file names, PDF metadata -----------
-    for label, application, may_see in (("A1", a1, CHAIN_A), ("B1", b1, STAFF)):
+    for label, application, may_see in (("A1", a1, CHAIN_A), ("B1", b1, CHAIN_B)):
         for level in ("unit", "recommender"):
             Endorsement.objects.filter(application=application, level=level).update(
                 opinion=mark(f"{label}-{level.upper()}-OPINION", may_see)
@@ -284,7 +306,7 @@ def build_canary_world() -> CanaryWorld:
 
     # --- 公示 with a public notice and an objection against A1 --------------------------------------------------------
     from notices.models_results import Objection, ObjectionNote, ObjectionRequest
-    from notices.results import publicity_publish
+    from notices.results import objection_conclude, objection_file, publicity_publish
 
     now = timezone.now()
     # The notice links the publicity page, as the secretariat's notice does.
@@ -315,6 +337,36 @@ def build_canary_world() -> CanaryWorld:
         deadline=now + datetime.timedelta(days=3),
         requested_by=staff,
     )
+    # A second objection, filed by a member of the public through the service and answered: its objector (an
+    # anonymous visitor holding its tracking number and mobile) looks up its status; nobody else may reach it.
+    objection2 = objection_file(
+        publicity=publicity,
+        application_id=a1.pk,
+        real_name=mark("OBJECTOR2-NAME", STAFF),
+        mobile=mark("OBJECTOR2-MOBILE", STAFF | {"objector"}, "13964417398", numeric=True),
+        email=mark("OBJECTOR2-EMAIL", STAFF, "canary-objector2@example.test"),
+        reason=mark("OBJECTION2-REASON", STAFF),
+        consent=True,
+    )
+    mark("OBJ2-TRACKING", STAFF | {"objector"}, objection2.tracking_number)
+    # The answer goes to the objector and, by design (notices/results/mail/outcome_body.txt), to A1's chain.
+    objection_conclude(
+        actor=staff, objection=objection2, upheld=False, answer=mark("OBJECTION2-ANSWER", CHAIN_A | {"objector"})
+    )
+    status_url = reverse("notices:objection_status")
+    wrong_mobile = "13900000000"
+    lookups = {
+        role: [
+            (status_url, {"tracking_number": objection2.tracking_number, "mobile": wrong_mobile}),
+            (status_url, {"tracking_number": objection.tracking_number, "mobile": wrong_mobile}),
+        ]
+        for role in ROLES
+    }
+    # The objector's own code, then someone else's tracking number with the objector's own mobile.
+    lookups["objector"] = [
+        (status_url, {"tracking_number": objection2.tracking_number, "mobile": objection2.mobile}),
+        (status_url, {"tracking_number": objection.tracking_number, "mobile": objection2.mobile}),
+    ]
 
     # --- a second edition whose level list is staged, not released ---------------------------------------------------
     staged_edition = qc_edition(title=mark("EDITION2-TITLE", PUBLIC))
@@ -324,13 +376,21 @@ def build_canary_world() -> CanaryWorld:
     staged_level = AwardLevel.objects.create(scheme=staged_scheme, position=0, name=mark("LEVEL-STAGED", STAFF))
     LevelDecision.objects.create(scheme=staged_scheme, application=a2, level=staged_level, released=False)
 
+    panel_experts, panel_urls = _onsite_panel(mark, edition, a1)
+    certified, certificate_urls = _certificates(mark, staff, group_a, group_b)
+
     users = {
         "anonymous": None,
+        "objector": None,
         "group_a": leader_a,
         "unit_a": contact_a,
         "recommender_a": reviewer_a,
+        "group_b": leader_b,
+        "unit_b": contact_b,
         "expert_1": experts[0].user,
         "expert_2": experts[1].user,
+        "expert_3": panel_experts[0].user,
+        "expert_4": panel_experts[1].user,
         "staff": staff,
     }
     names = [m.name for m in markers]
@@ -339,6 +399,120 @@ def build_canary_world() -> CanaryWorld:
         users=users,
         markers=markers,
         edition=edition,
-        applications={"A1": a1, "B1": b1, "A2": a2, "A3": a3},
+        applications={"A1": a1, "B1": b1, "A2": a2, "A3": a3, **certified},
         round=blind,
+        lookups=lookups,
+        probes={**panel_urls, **certificate_urls},
     )
+
+
+def _onsite_panel(mark, edition, a1):
+    """An open on-site round of the edition: a visit to A1 by experts 3 and 4, expert 3 the panel's leader, both
+    sheets submitted. The leader sees the panel's sheets (合议); the other member only their own; experts not on the
+    panel and the chains see neither. Returns the two experts and the panel's and the visit's URLs."""
+    from reviews.models import Panel, VisitPhoto
+    from tests.factories.reviews_onsite import onsite_round, site_visit, visit_photo
+
+    panel_experts = []
+    for n in (3, 4):
+        panel_experts.append(
+            ExpertFactory(
+                user=UserFactory(full_name=mark(f"EXPERT-{n}-NAME", ONSITE_PANEL)),  # they visit together
+                organisation_name=mark(f"EXPERT-{n}-ORG", {f"expert_{n}", "staff"}),
+            )
+        )
+    onsite = onsite_round(edition, name="现场评审")
+    visit = site_visit(
+        onsite,
+        a1,
+        panel_experts,
+        address=mark("VISIT-ADDRESS", ONSITE_PANEL | CHAIN_A),  # the group is visited there
+        notes=mark("VISIT-NOTES", ONSITE_PANEL),
+    )
+    photo = visit_photo(visit, user=panel_experts[1].user)
+    VisitPhoto.objects.filter(pk=photo.pk).update(caption=mark("VISIT-PHOTO-CAPTION", ONSITE_PANEL))
+    panel = Panel.objects.create(round=onsite, category=a1.category, leader=panel_experts[0])
+    rubric = onsite.rubrics.get(category=a1.category, is_current=True)
+    for n, expert, figure in ((3, panel_experts[0], "87.3"), (4, panel_experts[1], "62.9")):
+        # The leader reads every member's sheet; a member reads only their own.
+        may_see = {f"expert_{n}", "expert_3", "staff"}
+        declaration_sign(actor=expert.user, round=onsite)
+        assignment = onsite.assignments.get(application=a1, expert=expert)
+        scores, left = {}, Decimal(figure)
+        for item in rubric.items:
+            points = min(Decimal(item["max_points"]), left)
+            scores[item["code"]] = str(points)
+            left -= points
+        ScoreSheet.objects.create(
+            assignment=assignment,
+            rubric=rubric,
+            scores=scores,
+            comments={item["code"]: mark(f"OS-X{n}-ITEM-{i}", may_see) for i, item in enumerate(rubric.items[:2])},
+            comment=mark(f"OS-X{n}-COMMENT", may_see),
+            total=Decimal(figure),
+            state="submitted",
+            submitted_at=timezone.now(),
+        )
+        mark(f"OS-X{n}-TOTAL", may_see, figure, numeric=True)
+    urls = {
+        reverse("reviews:panel_detail", args=[panel.pk]): frozenset({"expert_3", "staff"}),
+        reverse("reviews:visit_detail", args=[visit.pk]): ONSITE_PANEL,
+        reverse("reviews:visit_photo", args=[visit.pk, photo.pk, "full"]): ONSITE_PANEL,
+        reverse("reviews:visit_list", args=[onsite.pk]): STAFF,
+    }
+    return panel_experts, urls
+
+
+def _certificates(mark, staff, group_a, group_b):
+    """A third edition whose results are released and confirmed for A4 (group A) and B4 (group B), their
+    certificates built and the staff's batch ZIP made (the services, as staff run them). Each chain reaches its own
+    certificate only; the ZIP is staff's. Returns the applications, and the URLs of both certificates and the ZIP
+    with the roles each answers."""
+    from applications.services import application_transition
+    from notices import certificates
+    from notices.workflow import ResultAction
+    from reviews import levels
+    from tests.factories.applications import png_bytes
+    from tests.factories.reviews_levels import closed_round, level_scheme, result
+
+    edition = qc_edition(title=mark("EDITION3-TITLE", PUBLIC))
+    a4 = quick_admitted(edition, group=group_a)
+    b4 = quick_admitted(edition, group=group_b)
+    Application.objects.filter(pk=a4.pk).update(title=mark("A4-TITLE", CHAIN_A))
+    Application.objects.filter(pk=b4.pk).update(title=mark("B4-TITLE", CHAIN_B))
+    doc = closed_round(edition, name="材料文审")
+    for application in (a4, b4):
+        result(doc, application, 95)
+    scheme = level_scheme(edition, {doc: 100}, levels=[(mark("LEVEL-CERT", CHAIN_A | CHAIN_B), None, None, None)])
+    assert levels.scheme_release(actor=staff, scheme=scheme)
+    confirmed = {}
+    for label, application in (("A4", a4), ("B4", b4)):
+        application.refresh_from_db()
+        confirmed[label] = application_transition(
+            application=application, action=ResultAction.CONFIRM_AWARD, actor=staff
+        ).application
+    certificates.certificate_template_save(
+        actor=staff,
+        owner=edition,
+        data={
+            "title": "荣誉证书",
+            "body": "{group}（{unit}）：{topic}\n{members}\n{number}",
+            "signer": "上海市质量协会",
+        },
+        images={"seal": (png_bytes((200, 200)), "seal.png")},
+    )
+    batch = certificates.certificate_batch_start(actor=staff, edition=edition, queue=False)
+    while certificates.certificate_batch_chunk_run(batch_id=batch.pk, lane=0, lanes=1):
+        pass
+    batch.refresh_from_db()
+    assert batch.zip_file, "the certificate batch left no ZIP"
+    for label, may_see in (("A4", CHAIN_A), ("B4", CHAIN_B)):
+        certificate = certificates.certificate_of(confirmed[label])
+        assert certificate is not None, f"no certificate for {label}"
+        mark(f"CERT-{label}-NUMBER", may_see, certificate.number)
+    urls = {
+        reverse("notices:certificate_download", args=[confirmed["A4"].pk]): CHAIN_A,
+        reverse("notices:certificate_download", args=[confirmed["B4"].pk]): CHAIN_B,
+        reverse("notices:certificate_batch_zip", args=[batch.pk]): STAFF,
+    }
+    return confirmed, urls

@@ -72,6 +72,8 @@ class CrawlResult:
     requested: int = 0
     statuses: dict = dataclasses.field(default_factory=dict)  # url -> status code (non-2xx only)
     texts: list = dataclasses.field(default_factory=list)  # (url, text)
+    probed: dict = dataclasses.field(default_factory=dict)  # probe url -> status code
+    cache_control: dict = dataclasses.field(default_factory=dict)  # url -> its Cache-Control header
 
 
 def document_texts(data: bytes, content_type: str, name: str = "", depth: int = 0) -> list[str]:
@@ -129,56 +131,79 @@ def _normalise(url: str, base: str) -> str | None:
     return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
-def crawl(client, starts, *, cap: int = 150, per_path: int = 3, capture=None) -> CrawlResult:
+def crawl(client, starts, *, cap: int = 150, per_path: int = 3, capture=None, posts=(), probes=()) -> CrawlResult:
     """Breadth-first from `starts`; at most `cap` fetches and `per_path` query variants of one path. `capture`: a
-    context manager factory running on-commit callbacks (pytest-django's `django_capture_on_commit_callbacks`)."""
+    context manager factory running on-commit callbacks (pytest-django's `django_capture_on_commit_callbacks`).
+
+    `posts`: (url, data) forms the role fills in and sends first (a lookup by code): each answer is read as a page
+    and its links followed; the role's own input echoed back in the form's fields is taken out of the text.
+    `probes`: URLs asked for directly at the end, as a role guessing another's address would (their status goes to
+    `probed`, not `statuses`: a refusal is the expected answer); what they return is read like anything else."""
     result = CrawlResult()
     queue, later = list(starts), []
     seen = set(queue)
     variants: dict[str, int] = {}
     requested: set[str] = set()
-    while (queue or later) and result.pages + result.documents < cap:
-        url = (queue or later).pop(0)
-        response = client.get(url)
+    queues = (queue, later)
+
+    def read(url, response, echoed=()):
         if response.status_code in (301, 302, 303, 307, 308):
-            _enqueue(response["Location"], url, (queue, later), seen, variants, per_path)
-            continue
-        if response.status_code >= 300:
-            result.statuses[url] = response.status_code
+            _enqueue(response["Location"], url, queues, seen, variants, per_path)
+            return
         body = b"".join(response) if response.streaming else response.content
         content_type = response.get("Content-Type", "")
         filename = _filename(response)
-        if content_type.startswith(HTML_TYPES) and not filename:
-            result.pages += 1
-            text = html.unescape(body.decode("utf-8", errors="replace"))
-            result.texts.append((url, text))
-            parser = _Links()
-            parser.feed(body.decode("utf-8", errors="replace"))
-            for link in parser.links:
-                _enqueue(link, url, (queue, later), seen, variants, per_path)
-            pressed = False
-            for form in parser.forms:
-                action = _normalise(form["action"] or url, url)
-                if action is None:
-                    continue
-                if form["method"] == "get":
-                    data = {k: v for k, v in form["data"].items() if v}
-                    target = action.split("?")[0] + (f"?{urlencode(data)}" if data else "")
-                    _enqueue(target, url, (queue, later), seen, variants, per_path)
-                elif DOCUMENT_REQUEST.match(action) and action not in requested:
-                    requested.add(action)
-                    with capture(execute=True) if capture else _null():
-                        client.post(action, {"next": url})
-                    result.requested += 1
-                    pressed = True
-            again = url + ("&" if "?" in url else "?") + "canary-after-request=1"
-            if pressed and again not in seen:
-                seen.add(again)
-                queue.insert(0, again)
-        else:
+        result.cache_control[url] = response.get("Cache-Control", "")
+        if not (content_type.startswith(HTML_TYPES) and not filename):
             result.documents += 1
             texts = [filename, *document_texts(body, content_type, filename)]
             result.texts.append((url, "\n".join(texts)))
+            return
+        result.pages += 1
+        markup = body.decode("utf-8", errors="replace")
+        for value in echoed:
+            markup = markup.replace(f'value="{html.escape(value)}"', 'value=""')
+        result.texts.append((url, html.unescape(markup)))
+        parser = _Links()
+        parser.feed(markup)
+        for link in parser.links:
+            _enqueue(link, url, queues, seen, variants, per_path)
+        pressed = False
+        for form in parser.forms:
+            action = _normalise(form["action"] or url, url)
+            if action is None:
+                continue
+            if form["method"] == "get":
+                data = {k: v for k, v in form["data"].items() if v}
+                target = action.split("?")[0] + (f"?{urlencode(data)}" if data else "")
+                _enqueue(target, url, queues, seen, variants, per_path)
+            elif DOCUMENT_REQUEST.match(action) and action not in requested:
+                requested.add(action)
+                with capture(execute=True) if capture else _null():
+                    client.post(action, {"next": url})
+                result.requested += 1
+                pressed = True
+        again = url + ("&" if "?" in url else "?") + "canary-after-request=1"
+        if pressed and again not in seen:
+            seen.add(again)
+            queue.insert(0, again)
+
+    for n, (url, data) in enumerate(posts, 1):
+        response = client.post(url, data)
+        if response.status_code >= 300 and response.status_code not in (301, 302, 303, 307, 308):
+            result.statuses[url] = response.status_code
+        read(f"{url}#post-{n}", response, [str(v) for v in data.values()])
+    while (queue or later) and result.pages + result.documents < cap:
+        url = (queue or later).pop(0)
+        response = client.get(url)
+        if response.status_code >= 300 and response.status_code not in (301, 302, 303, 307, 308):
+            result.statuses[url] = response.status_code
+        read(url, response)
+    for url in probes:
+        response = client.get(url)
+        result.probed[url] = response.status_code
+        if response.status_code == 200:
+            read(url, response)
     return result
 
 

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.battery.canary_world import Marker, pdf_with_author
-from tests.battery.crawler import _filename, _Links, document_texts
+from tests.battery.crawler import _filename, _Links, crawl, document_texts
 
 pytestmark = pytest.mark.unit
 
@@ -85,3 +85,38 @@ def test_the_file_name_of_content_disposition_is_read_in_both_spellings():
         "申报表.pdf"
     )
     assert _filename({"Content-Disposition": 'inline; filename="R1-0001-report.pdf"'}) == "R1-0001-report.pdf"
+
+
+class _Site:
+    """A stand-in test client: GET and POST answer from `pages` ({path: (status, html)})."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def get(self, url):
+        from django.http import HttpResponse
+
+        status, body = self.pages.get(url, (404, "<p>missing</p>"))
+        return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
+
+    def post(self, url, data):  # the forms here answer a POST as they answer a GET
+        return self.get(url)
+
+
+def test_a_posted_lookup_is_read_without_the_role_s_own_input_but_with_anything_else_the_answer_shows():
+    echoed_only = _Site({"/lookup/": (200, f'<input name="code" value="{SECRET}"><p>No match</p><a href="/x/">x</a>')})
+    result = crawl(echoed_only, [], posts=[("/lookup/", {"code": SECRET})])
+    assert [url for url, _text in result.texts][:2] == ["/lookup/#post-1", "/x/"]  # its links are followed
+    assert not any(SECRET in text for _url, text in result.texts)
+
+    told = _Site({"/lookup/": (200, f'<input name="code" value="{SECRET}"><p>{SECRET} is received</p>')})
+    result = crawl(told, [], posts=[("/lookup/", {"code": SECRET})])
+    assert any(SECRET in text for _url, text in result.texts)
+
+
+def test_probes_are_read_when_answered_and_their_refusals_kept_apart_from_the_crawl_s():
+    site = _Site({"/": (200, "<p>home</p>"), "/theirs/": (200, f"<p>{SECRET}</p>")})
+    result = crawl(site, ["/"], probes=["/theirs/", "/refused/"])
+    assert result.probed == {"/theirs/": 200, "/refused/": 404}
+    assert result.statuses == {}
+    assert ("/theirs/", f"<p>{SECRET}</p>") in result.texts

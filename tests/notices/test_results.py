@@ -222,6 +222,28 @@ def test_status_lookup_needs_the_right_mobile(world):
     assert "异议不成立的答复" in body and OBJECTOR["real_name"] not in body and best.title not in body
 
 
+def test_the_status_answer_and_the_receipt_are_never_stored(world):
+    """Both go to an anonymous visitor (no sign-in, so no private-pages header): the views say no-store themselves
+    (found by the canary battery: the objector's lookup showed the answer with no Cache-Control)."""
+    edition, _s, best, _g, _r = world
+    publicity = published(edition)
+    objection = _file(publicity, best)
+    results.objection_conclude(actor=staff_user(), objection=objection, upheld=False, answer="异议不成立的答复")
+    anonymous = Client()
+    status = anonymous.post(
+        reverse("notices:objection_status"),
+        {"tracking_number": objection.tracking_number, "mobile": OBJECTOR["mobile"]},
+    )
+    assert "异议不成立的答复" in status.content.decode()
+    assert "no-store" in status["Cache-Control"]
+    receipt = anonymous.post(
+        reverse("notices:objection_new", args=[edition.pk]),
+        {**OBJECTOR, "mobile": "13700000001", "application": best.pk, "consent": "on"},
+    )
+    assert 'data-testid="tracking-number"' in receipt.content.decode()
+    assert "no-store" in receipt["Cache-Control"]
+
+
 def test_status_lookups_are_rate_limited(world, settings):
     from django.core.cache import cache
 
