@@ -45,10 +45,10 @@ def build(applications: int, experts: int = 5, seed: int = 2026):
     from applications.models import Application
     from reviews import aggregation
     from reviews.enums import ReviewStatus, RoundState
-    from reviews.models import RoundResult
+    from reviews.models import ReviewRound, RoundResult
     from tests.factories.awards import open_edition
-    from tests.factories.reviews import quick_admitted
-    from tests.factories.reviews_levels import closed_round, level_scheme
+    from tests.factories.reviews import quick_admitted, review_round
+    from tests.factories.reviews_levels import level_scheme
     from tests.factories.reviews_presentation import presentation_round
 
     rng = random.Random(seed)
@@ -71,8 +71,9 @@ def build(applications: int, experts: int = 5, seed: int = 2026):
     Application.objects.bulk_create(batch, batch_size=2000)
     ids = list(Application.objects.filter(edition=edition).values_list("pk", flat=True))
 
-    document = closed_round(edition, name="材料文审")
-    presentation = presentation_round(edition, state=RoundState.CLOSED)
+    # Open while the results go in, then closed: PostgreSQL refuses a result in a closed round (reviews.0008).
+    document = review_round(edition, name="材料文审")
+    presentation = presentation_round(edition)
     results = []
     for round_ in (document, presentation):
         for application_id in ids:
@@ -89,6 +90,8 @@ def build(applications: int, experts: int = 5, seed: int = 2026):
                 )
             )
     RoundResult.objects.bulk_create(results, batch_size=2000)
+    ReviewRound.objects.filter(pk__in=[document.pk, presentation.pk]).update(state=RoundState.CLOSED)
+    document.state = presentation.state = RoundState.CLOSED
     return level_scheme(
         edition,
         {document: 40, presentation: 60},

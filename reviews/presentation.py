@@ -234,6 +234,7 @@ def slot_move(*, actor, slot: SessionSlot, session: PresentationSession) -> Sess
         raise BusinessRuleError(_("Choose a session of the same round."), code="other_round")
     if source.is_closed or target.is_closed:
         raise BusinessRuleError(_("The session is closed."), code="session_closed")
+    _refuse_closed_round(target.round)
     if source.pk == target.pk:
         return slot
     last = SessionSlot.objects.filter(session=target).aggregate(m=Max("position"))["m"] or 0
@@ -319,6 +320,7 @@ def session_judges_set(*, actor, session: PresentationSession, experts) -> Prese
     session = _locked_session(session)
     if session.is_closed:
         raise BusinessRuleError(_("The session is closed."), code="session_closed")
+    _refuse_closed_round(session.round)  # a closed round takes no new assignment (the database refuses it too)
     pool = set(round_pool(session.round).values_list("expert_id", flat=True))
     chosen = {e.pk for e in experts}
     if chosen - pool:

@@ -262,12 +262,15 @@ def round_open_discussion(*, actor, round: ReviewRound) -> ReviewRound:
 def round_close(*, actor, round: ReviewRound) -> ReviewRound:
     """Close the round: score sheets become read-only (a staff correction then needs a reason) and the results at
     closing are stored as `RoundResult` rows, in the same transaction. Locks the round; audited `round.closed`;
-    idempotent (a second close keeps the first snapshot)."""
-    was_closed = _locked(round).state == RoundState.CLOSED
-    closed = _move(actor=actor, round_=round, move="close")
-    if not was_closed:
-        round_results_snapshot(round=closed)
-    return closed
+    idempotent (a second close keeps the first snapshot).
+
+    The results are written first, while the round is still open: PostgreSQL refuses a result row in a closed
+    round (migration 0008), and the round's row lock makes a score written meanwhile wait for the closing and then
+    be refused."""
+    round_ = _locked(round)
+    if round_move_allowed(round_, "close"):
+        round_results_snapshot(round=round_)
+    return _move(actor=actor, round_=round_, move="close")
 
 
 # --- Selectors -------------------------------------------------------------------------------------------------

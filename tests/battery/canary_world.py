@@ -38,7 +38,7 @@ from recommenders.models import Endorsement
 from reviews.checksum import released_checksum
 from reviews.declaration import declaration_sign
 from reviews.enums import AssignmentState, ReviewAction, RoundState
-from reviews.models import PoolEntry, RoundResult, ScoreSheet
+from reviews.models import PoolEntry, ScoreSheet
 from reviews.models_levels import AwardLevel, LevelDecision, LevelScheme, SchemeRound
 from reviews.workflow_levels import LevelStatus
 from tests.factories import (
@@ -53,7 +53,7 @@ from tests.factories import (
 from tests.factories.applications import eligible_group
 from tests.factories.notices import published_notice
 from tests.factories.recommenders import qc_edition
-from tests.factories.reviews import assigned, quick_admitted, recommended_application, review_round
+from tests.factories.reviews import assigned, quick_admitted, recommended_application, review_round, stored_result
 from tests.factories.reviews_presentation import presentation_round, presentation_session
 
 ROLES = (
@@ -228,7 +228,7 @@ def build_canary_world() -> CanaryWorld:
     # --- an earlier closed round with results, and the open blind round the experts score ---------------------------
     earlier = review_round(edition, state=RoundState.CLOSED, name="材料文审")
     for application, score in ((a1, "80.00"), (b1, "70.00")):
-        RoundResult.objects.create(round=earlier, application=application, score=Decimal(score))
+        stored_result(earlier, application, score=Decimal(score))
     blind = review_round(edition, blind=True, name="复审")
     # In discussion, each expert sees the other's total (anonymously, by design), never their comments or name.
     discussion = review_round(edition, blind=True, name="讨论", state=RoundState.DISCUSSION)

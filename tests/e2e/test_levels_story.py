@@ -167,9 +167,9 @@ def levels_story():
     for application, (first, second) in zip(applications, (("91", "89"), ("79", "77"), ("63", "61")), strict=True):
         scored(assigned(round_, application, experts[0]), first)
         scored(assigned(round_, application, experts[1]), second)
+    round_results_snapshot(round=round_)  # before the state moves, as closing does: a closed round takes no result
     round_.state = RoundState.CLOSED
     round_.save(update_fields=["state"])
-    round_results_snapshot(round=round_)
     panel = panel_of(round_, applications[0].category, leader=experts[0])
     level_scheme(
         edition,

@@ -19,7 +19,7 @@ from applications.models import Application
 from applications.services import application_transition
 from awards.models import Edition
 from reviews.enums import AssignmentSource, AssignmentState, ReviewAction, RoundState
-from reviews.models import Assignment, PoolEntry, ReviewRound, RoundRubric
+from reviews.models import Assignment, PoolEntry, ReviewRound, RoundResult, RoundRubric
 
 from .accounts import ExpertFactory, UserFactory, recommender_member, staff_user
 from .recommenders import decided, endorsed_application, qc_edition
@@ -31,6 +31,7 @@ __all__ = [
     "recommended_application",
     "review_round",
     "rubric_items_of",
+    "stored_result",
 ]
 
 
@@ -84,14 +85,32 @@ def reopen_round(round_: ReviewRound, state: str = RoundState.OPEN) -> ReviewRou
     """Move a closed round back to `state`, a test's setup shortcut: no service does it, and PostgreSQL refuses it
     (migration reviews.0007) unless the transaction says `saq.round_reopen = 'on'`, as a maintenance session would.
     The switch is turned off again at once."""
-    from django.db import connection
+    from django.db import connection, transaction
 
-    with connection.cursor() as cursor:
+    # Atomic so that the local switch holds for the update in a transactional (live server) test too.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('saq.round_reopen', 'on', true)")
         ReviewRound.objects.filter(pk=round_.pk).update(state=state)
         cursor.execute("SELECT set_config('saq.round_reopen', 'off', true)")
     round_.state = state
     return round_
+
+
+def stored_result(round_: ReviewRound, application, **fields) -> RoundResult:
+    """A round's result row as closing stores it. PostgreSQL refuses a result in a closed round (reviews.0008:
+    closing writes its results before the state moves), so a closed round is opened for the insert and closed
+    again, in the order closing uses. A test's setup shortcut, like `reopen_round`."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        state = ReviewRound.objects.values_list("state", flat=True).get(pk=round_.pk)
+        if state == RoundState.CLOSED:
+            reopen_round(round_)
+        result = RoundResult.objects.create(round=round_, application=application, **fields)
+        if state == RoundState.CLOSED:
+            ReviewRound.objects.filter(pk=round_.pk).update(state=state)
+            round_.state = state
+    return result
 
 
 def pool_expert(

@@ -8,10 +8,9 @@ scheme = level_scheme(edition, {doc: 40, pres: 60}, levels=[("标杆级", None, 
 from decimal import Decimal
 
 from reviews.enums import RoundState
-from reviews.models import RoundResult
 from reviews.models_levels import AwardLevel, LevelScheme, SchemeRound
 
-from .reviews import review_round
+from .reviews import review_round, stored_result
 
 __all__ = ["closed_round", "level_scheme", "result"]
 
@@ -21,12 +20,7 @@ def closed_round(edition, **fields):
 
 
 def result(round_, application, score, *, flags=()):
-    return RoundResult.objects.create(
-        round=round_,
-        application=application,
-        score=None if score is None else Decimal(str(score)),
-        flags=list(flags),
-    )
+    return stored_result(round_, application, score=None if score is None else Decimal(str(score)), flags=list(flags))
 
 
 def level_scheme(edition, weights: dict, *, levels=(), tie_break=(), **fields) -> LevelScheme:

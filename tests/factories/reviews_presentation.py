@@ -13,11 +13,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from reviews.enums import RoundKind, RoundState
-from reviews.models import ReviewRound, RoundResult
+from reviews.models import ReviewRound
 from reviews.models_presentation import PresentationSession, SessionSlot
 
 from .accounts import staff_user
-from .reviews import quick_admitted, review_round
+from .reviews import quick_admitted, review_round, stored_result
 
 __all__ = ["closed_document_round", "passed_application", "presentation_round", "presentation_session"]
 
@@ -30,7 +30,7 @@ def closed_document_round(edition) -> ReviewRound:
 def passed_application(edition, *, score="80", **kwargs):
     """An admitted application with a result in the edition's closed document round."""
     application = quick_admitted(edition, **kwargs)
-    RoundResult.objects.create(round=closed_document_round(edition), application=application, score=Decimal(score))
+    stored_result(closed_document_round(edition), application, score=Decimal(score))
     return application
 
 
