@@ -714,11 +714,67 @@ ACTIONS += [
     ),
 ]
 
+# --- reviews: the release of the result list (评定) -------------------------------------------------------------
+# States are "round:<RoundState>|scheme:<unreleased|released>" for an edition whose one counted round is that round.
+
+
+def _reach_release(world, edition, state):
+    """A level scheme counting one round of the edition (the levels factory: staff set it up on the rules page),
+    the round moved through its services and the list released through `scheme_release`."""
+    from reviews import levels
+    from tests.factories.reviews import review_round
+    from tests.factories.reviews_levels import level_scheme
+
+    round_state, released = (part.split(":", 1)[1] for part in state.split("|"))
+    world.get("lv_application")  # the edition's candidate
+    round_ = review_round(edition)
+    scheme = level_scheme(edition, {round_: 100}, levels=[("标杆级", None, "100", None)])
+    _round_to(world, round_, round_state)
+    if released == "released":
+        levels.scheme_release(actor=world.get("staff_user"), scheme=scheme)
+    scheme.authz_round = round_
+    return scheme
+
+
+def _release_state(scheme) -> str:
+    scheme.authz_round.refresh_from_db()
+    return f"round:{scheme.authz_round.state}|scheme:{'released' if scheme.is_released else 'unreleased'}"
+
+
+def _released(world, scheme, state):
+    application = world.get("lv_application")
+    application.refresh_from_db()
+    assert scheme.is_released, "the list was not released"
+    assert application.status in (LevelStatus.AWARDED, LevelStatus.NOT_AWARDED), application.status
+
+
+ACTIONS += [
+    StateAction(
+        "release",
+        "reviews:levels_release",
+        "staff",
+        "lv_edition",
+        machine="release",
+        possible=("round:closed|scheme:unreleased",),
+        impossible=(
+            "round:open|scheme:unreleased",
+            "round:discussion|scheme:unreleased",
+            "round:closed|scheme:released",
+        ),
+        actions=(LevelAction.AWARD, LevelAction.NOT_AWARD),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id},
+        reach=_reach_release,
+        state_of=_release_state,
+        effect=_released,
+        repeat=lambda state: state.endswith("scheme:released"),
+    ),
+]
+
 # Moves of the transition table no per-application URL makes: each is made for a whole edition by the page named,
 # so no single application can be put "into a state" for it; each still must be named here (coverage).
 EDITION_WIDE = {
-    LevelAction.AWARD: "reviews:levels_release (the release decides every candidate of the edition)",
-    LevelAction.NOT_AWARD: "reviews:levels_release",
+    LevelAction.AWARD: "reviews:levels_release (the release decides every candidate; state cells: release)",
+    LevelAction.NOT_AWARD: "reviews:levels_release (state cells: release)",
     "confirm_award": "notices:results_finalise (finalising the edition confirms every award left)",
     "withdraw_award": "notices:objection_detail (an upheld objection's conclusion)",
 }
