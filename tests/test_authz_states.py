@@ -188,6 +188,17 @@ def _edit_data(world, application):
     }
 
 
+def _upload_data(world, application):
+    from tests.factories.applications import pdf_bytes, upload
+
+    requirement = application.edition.attachment_requirements.get(code="report")
+    return {"requirement": requirement.pk, "file": upload("成果报告-状态矩阵.pdf", pdf_bytes(text="状态矩阵"))}
+
+
+def _uploaded(world, application, state):
+    assert application.attachments.filter(original_name="成果报告-状态矩阵.pdf").exists(), "the file was not stored"
+
+
 def _ranked(world, application):
     """Recommending needs the category ranked first (recommenders.services.recommender_rank)."""
     from recommenders.services import ranked_applications, recommender_rank
@@ -263,6 +274,16 @@ ACTIONS: list[StateAction] = [
         impossible=(Status.SUBMITTED, Status.WITHDRAWN),
         data=_edit_data,
         effect=_edited,
+    ),
+    StateAction(
+        "upload",
+        "applications:attachments",
+        "group",
+        "app_own_draft",
+        possible=tuple(sorted(app_enums.status_sets().editable)),
+        impossible=(Status.SUBMITTED, Status.WITHDRAWN, Status.ENDORSED),
+        data=_upload_data,
+        effect=_uploaded,
     ),
     StateAction(
         "unit_endorse",
@@ -640,6 +661,53 @@ def _review_actions() -> list[StateAction]:
 
 
 ACTIONS += _review_actions()
+
+# --- reviews: the expert's declaration (声明) ------------------------------------------------------------------
+
+
+def _reach_declaration(world, assignment, state):
+    """Signed through `declaration_sign` (the world's expert has signed already); unsigned by deleting the
+    signature, a raw write: no service withdraws a signature."""
+    from reviews.declaration import declaration_sign
+    from reviews.models import DeclarationSignature
+
+    round_ = assignment.round
+    if state == "unsigned":
+        DeclarationSignature.objects.filter(round=round_, expert=assignment.expert).delete()
+    else:
+        declaration_sign(actor=world.get("expert_user"), round=round_)
+    return round_
+
+
+def _declaration_state(round_) -> str:
+    from reviews.models import DeclarationSignature
+
+    return "signed" if DeclarationSignature.objects.filter(round=round_).exists() else "unsigned"
+
+
+ACTIONS += [
+    StateAction(
+        "declaration_sign",
+        "reviews:expert_declaration",
+        "expert",
+        "ex_own_assignment",
+        machine="declaration",
+        possible=("unsigned",),
+        impossible=("signed",),
+        kwargs=lambda round_: {"round_pk": round_.pk},
+        data=lambda world, round_: {"confirm": "on"},
+        reach=_reach_declaration,
+        state_of=_declaration_state,
+        effect=lambda world, round_, state: _assert_equal(_declaration_state(round_), "signed"),
+        # Signing again is a no-op (the page shows the signature); it must still write nothing.
+        repeat=lambda state: state == "signed",
+    ),
+]
+
+
+def _assert_equal(value, wanted):
+    assert value == wanted, f"{value!r}, not {wanted!r}"
+
 
 # --- notices: objections during the results publicity (公示) -------------------------------------------------------
 # States are "window:<not_started|open|ended>|application:<status>": objections are taken while the window is
