@@ -9,8 +9,13 @@ world's object (tests/authz_world.py) is put into a state, and the allowed role 
   per-transaction counters show nothing written (the same check as the matrix's refusals), the state unchanged.
 
 The state machines are the source of truth: the application's transition table (`applications.enums.TRANSITIONS`,
-as extended by reviews and notices at start-up), the review round's and the score sheet's states. A coverage test
-fails when a machine gains an action or a state that no cell covers.
+as extended by reviews and notices at start-up), the review round's moves (`reviews.rounds.ROUND_MOVES`), the
+score sheet's and the assignment's states. The coverage tests fail when a machine gains a move or a state that no
+cell covers. A state where the action already stands where it leads (a repeated request) is answered as done by
+the views; such a cell checks only that nothing was written and the state is unchanged.
+
+Cells are keyed `action|state|possible-or-impossible`; tests/authz_summary.py prints "authz states: A actions ×
+their states = C cells, W wrong outcomes" after a run.
 
 Objects are put into states through the services (`application_transition` walks the table's own moves, the
 shortest way from where the world's object stands); a raw write is used only where no service path exists, with a
