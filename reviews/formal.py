@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications.enums import TRANSITIONS
 from applications.models import Application
 from applications.services import application_extend_deadline, application_transition
 from awards.models import Category, Edition
@@ -60,6 +61,18 @@ def checklist_ensure(edition: Edition) -> list[ChecklistItem]:
             ignore_conflicts=True,
         )
     return list(ChecklistItem.objects.filter(edition=edition, is_active=True).order_by("position", "id"))
+
+
+def checklist_for_decision(application: Application) -> list[ChecklistItem]:
+    """The active checklist items a check or a decision on `application` may name. The defaults are created only
+    for an application a decision can still move: a refused request (the application is past formal review)
+    writes nothing."""
+    decidable = frozenset().union(*(TRANSITIONS[action][0] for action in OUTCOME_ACTION.values()))
+    if application.status in decidable:
+        return checklist_ensure(application.edition)
+    return list(
+        ChecklistItem.objects.filter(edition_id=application.edition_id, is_active=True).order_by("position", "id")
+    )
 
 
 @transaction.atomic

@@ -107,7 +107,12 @@ def formal_checklist(request, edition_pk):
 
 
 def _page(request, application, *, checks_form=None, decision_form=None, status=200):
-    items = formal.checklist_ensure(application.edition)
+    # A refused POST re-renders this page: it must not create the edition's default checklist (it writes nothing).
+    items = (
+        formal.checklist_ensure(application.edition)
+        if request.method == "GET"
+        else formal.checklist_for_decision(application)
+    )
     review = formal.formal_review_of(application)
     if checks_form is None:
         initial = {f"check_{code}": value for code, value in (review.checks if review else {}).items()}
@@ -154,7 +159,7 @@ def formal_application(request, pk):
 @require_POST
 def formal_checks(request, pk):
     application = _staff_application(request, pk)
-    form = ChecksForm(request.POST, items=formal.checklist_ensure(application.edition))
+    form = ChecksForm(request.POST, items=formal.checklist_for_decision(application))
     if form.is_valid():
         try:
             formal.formal_review_save_checks(actor=request.user, application=application, checks=form.checks())
@@ -169,7 +174,7 @@ def formal_checks(request, pk):
 @require_POST
 def formal_decide(request, pk):
     application = _staff_application(request, pk)
-    form = DecisionForm(request.POST, items=formal.checklist_ensure(application.edition))
+    form = DecisionForm(request.POST, items=formal.checklist_for_decision(application))
     if form.is_valid():
         data = form.cleaned_data
         try:

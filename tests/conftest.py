@@ -2,7 +2,7 @@ import uuid
 
 import pytest
 
-pytest_plugins = ["tests.celery_worker", "tests.s3_server"]
+pytest_plugins = ["tests.celery_worker", "tests.s3_server", "tests.authz_summary"]
 
 
 @pytest.fixture(autouse=True)

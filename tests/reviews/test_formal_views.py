@@ -136,3 +136,45 @@ def test_checklist_editor_renames_and_adds():
     codes = [i.code for i in formal.checklist_ensure(edition)]
     assert items[1].code not in codes and "photos" in codes
     assert formal.checklist_ensure(edition)[0].label.endswith("（改）")
+
+
+@pytest.mark.parametrize("view", ["reviews:formal_decide", "reviews:formal_checks"])
+def test_a_refused_decision_past_formal_review_creates_no_checklist(view):
+    """Regression (tests/test_authz_states.py): a decision or a check posted for an application past formal review
+    was refused, yet created the edition's default checklist on the way (the form's choices and the re-rendered
+    page). A refusal writes nothing; the page itself (GET) still creates the defaults for the editor."""
+    from reviews.models import ChecklistItem
+
+    application = recommended_application()
+    formal.formal_review_decide(actor=staff_user(), application=application, outcome=FormalOutcome.ADMIT)
+    ChecklistItem.objects.filter(edition=application.edition).delete()
+    client = client_for(staff_user())
+
+    response = client.post(reverse(view, args=[application.pk]), {"outcome": "admit", "reason": ""})
+
+    assert response.status_code in (302, 400)
+    assert Application.objects.get(pk=application.pk).status == "admitted"
+    assert not ChecklistItem.objects.filter(edition=application.edition).exists()
+    assert client.get(reverse("reviews:formal_application", args=[application.pk])).status_code == 200
+    assert ChecklistItem.objects.filter(edition=application.edition).exists()
+
+
+def test_a_decision_in_the_queue_still_creates_the_checklist_it_names():
+    """The fix above keeps the first decision of an edition working: in the queue, the defaults are created."""
+    from reviews.models import ChecklistItem
+
+    application = recommended_application()
+    ChecklistItem.objects.filter(edition=application.edition).delete()
+    deadline = (timezone.now() + datetime.timedelta(days=14)).astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+    response = client_for(staff_user()).post(
+        reverse("reviews:formal_decide", args=[application.pk]),
+        {
+            "outcome": "correct",
+            "reason": "请补充盖章扫描件。",
+            "correction_items": ["stamped_scan"],
+            "correction_deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+    assert response.status_code == 302
+    assert Application.objects.get(pk=application.pk).status == "correction"
