@@ -90,7 +90,9 @@ def install(sender, connection, **kwargs):
         return
     connection.dataversion_pending = {}  # table written in this transaction -> `dataversion_reads` at its move
     connection.dataversion_reads = 0  # cached reads on this connection so far
-    connection.execute_wrappers.append(track_writes)
+    # First in the list: a connection opened inside `with connection.execute_wrapper(...)` must not have its
+    # tracking removed by that block's pop() on exit.
+    connection.execute_wrappers.insert(0, track_writes)
     commit, rollback, savepoint_rollback = connection.commit, connection.rollback, connection.savepoint_rollback
 
     def commit_and_bump():

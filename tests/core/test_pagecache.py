@@ -230,3 +230,20 @@ def test_a_view_that_writes_is_not_cached():
         request.COOKIES = {}
         writing_view(request)
     assert len(calls) == 3
+
+
+def test_a_connection_opened_inside_an_execute_wrapper_keeps_its_write_tracking():
+    from django.db import connections
+
+    fresh = connections.create_connection("default")  # not connected yet, as after CONN_MAX_AGE ran out
+
+    def watch(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    try:
+        with fresh.execute_wrapper(watch), fresh.cursor() as cursor:  # the connection opens in here
+            cursor.execute("SELECT 1")
+        assert dataversion.track_writes in fresh.execute_wrappers
+        assert watch not in fresh.execute_wrappers
+    finally:
+        fresh.close()
