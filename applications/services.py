@@ -8,14 +8,14 @@ from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import ApprovalStatus
 from accounts.models import QCGroup, Unit
 from awards.enums import ProgrammeKind, QuestionKind
-from awards.models import AttachmentRequirement, Category, Edition, Phase
+from awards.models import AttachmentRequirement, Category, Edition
 from core.audit import audit_record, created, diff, snapshot
 from core.exceptions import BusinessRuleError
 from core.files import atomic_with_files, clean_filename, save_file, sniff_content_type, validate_file  # noqa: F401  (sniff re-exported)
@@ -179,6 +179,17 @@ def application_create(
     return application
 
 
+def _locked_with_phases(pk: int) -> Application:
+    """The application's row locked (its edition's row is not), with the edition and its phases that the deadline
+    check reads: one query for the row and the edition, one for the phases."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("edition")
+        .prefetch_related("edition__phases")
+        .get(pk=pk)
+    )
+
+
 def _require_editable(application: Application) -> None:
     if application.status not in status_sets().editable:
         raise BusinessRuleError(
@@ -205,7 +216,7 @@ def application_save_draft(
     Refuses a save based on an older revision (someone else saved in between) so nobody overwrites
     another's work unknowingly, and any save after the deadline; the caller keeps the typed input on screen.
     """
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = _locked_with_phases(application.pk)
     _require_editable(locked)
     _require_open_for_changes(locked, now)
     if locked.revision != revision:
@@ -314,7 +325,7 @@ def attachment_upload(
         _check_upload_target(Application.objects.get(pk=application.pk), requirement, allowed_statuses, now)
         raise
     digest = hashlib.sha256(data).hexdigest()
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = _locked_with_phases(application.pk)
     _check_upload_target(locked, requirement, allowed_statuses, now)
     current = Attachment.objects.filter(application=locked, requirement=requirement, is_current=True).first()
     if current and current.sha256 == digest:
@@ -538,7 +549,7 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
             Application.objects.select_for_update(of=("self",))
             .select_related("edition__programme", "group", "unit")
             .prefetch_related(
-                Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
+                "edition__phases",
                 "edition__questions",
                 "edition__attachment_requirements",
                 "attachments",
