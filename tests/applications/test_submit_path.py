@@ -129,7 +129,9 @@ def test_a_repeated_submission_looks_nothing_up(edition, group, monkeypatch):
     assert (again.status, again.number) == (Status.SUBMITTED, application.number)
 
 
-def test_the_submit_request_does_not_write_the_notices_itself(edition, group, monkeypatch, settings):
+def test_the_submit_request_does_not_write_the_notices_itself(
+    edition, group, monkeypatch, django_capture_on_commit_callbacks
+):
     """Without an eager task runner the notices wait in the queue: the request wrote none and read none of their
     rows (recipients, languages, templates)."""
     from notifications.models import PortalMessage
@@ -142,7 +144,7 @@ def test_the_submit_request_does_not_write_the_notices_itself(edition, group, mo
     url = reverse("applications:submit", args=[draft.pk])
     client.get(url)
 
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"confirm": "on"})
 
     assert response.status_code == 302
