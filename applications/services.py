@@ -179,6 +179,17 @@ def application_create(
     return application
 
 
+def _locked_with_phases(pk: int) -> Application:
+    """The application's row locked (its edition's row is not), with the edition and its phases that the deadline
+    check reads: one query for the row and the edition, one for the phases."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("edition")
+        .prefetch_related("edition__phases")
+        .get(pk=pk)
+    )
+
+
 def _require_editable(application: Application) -> None:
     if application.status not in status_sets().editable:
         raise BusinessRuleError(
@@ -205,7 +216,7 @@ def application_save_draft(
     Refuses a save based on an older revision (someone else saved in between) so nobody overwrites
     another's work unknowingly, and any save after the deadline; the caller keeps the typed input on screen.
     """
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = _locked_with_phases(application.pk)
     _require_editable(locked)
     _require_open_for_changes(locked, now)
     if locked.revision != revision:
@@ -278,6 +289,18 @@ def _safe_name(name: str) -> str:
     return clean_filename(name)
 
 
+def _check_upload_target(application: Application, requirement: AttachmentRequirement, allowed_statuses, now):
+    if application.status not in (status_sets().editable if allowed_statuses is None else allowed_statuses):
+        raise BusinessRuleError(
+            _("This application is “%(status)s” and its files can no longer be changed.")
+            % {"status": application.get_status_display()},
+            code="locked",
+        )
+    _require_open_for_changes(application, now)
+    if requirement.edition_id != application.edition_id:
+        raise BusinessRuleError(_("This attachment does not belong to the application's edition."))
+
+
 @atomic_with_files()
 def attachment_upload(
     *,
@@ -289,20 +312,21 @@ def attachment_upload(
     now=None,
 ) -> Attachment:
     """Store an uploaded file after checking it by content. The previous file of the same requirement stays in
-    history (not current). Uploading the same bytes again is a no-op."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    if locked.status not in (status_sets().editable if allowed_statuses is None else allowed_statuses):
-        raise BusinessRuleError(
-            _("This application is “%(status)s” and its files can no longer be changed.")
-            % {"status": locked.get_status_display()},
-            code="locked",
-        )
-    _require_open_for_changes(locked, now)
-    if requirement.edition_id != locked.edition_id:
-        raise BusinessRuleError(_("This attachment does not belong to the application's edition."))
+    history (not current). Uploading the same bytes again is a no-op.
+
+    The content checks (type sniffing, the PDF structure walk, image headers) and the checksum depend on the
+    bytes only: they run before the application's row is locked, so a large scan being checked never holds up
+    the applicant's other requests (another upload, a save, the submission) on the same application."""
     data = uploaded_file.read()
-    mime = validate_upload(requirement=requirement, data=data)
+    try:
+        mime = validate_upload(requirement=requirement, data=data)
+    except BusinessRuleError:
+        # Refusals read in the same order as ever: the application's state before the file's problem.
+        _check_upload_target(Application.objects.get(pk=application.pk), requirement, allowed_statuses, now)
+        raise
     digest = hashlib.sha256(data).hexdigest()
+    locked = _locked_with_phases(application.pk)
+    _check_upload_target(locked, requirement, allowed_statuses, now)
     current = Attachment.objects.filter(application=locked, requirement=requirement, is_current=True).first()
     if current and current.sha256 == digest:
         return current
@@ -339,13 +363,17 @@ def _normalise_title(title: str) -> str:
 
 def similar_topics(application: Application) -> list[dict]:
     """Earlier entries of the same unit in the same programme whose topic is the same or very similar."""
-    threshold = float(application.edition.similarity_threshold)
-    mine = _normalise_title(application.title)
+    return _similar_topics(edition=application.edition, unit_id=application.unit_id, title=application.title)
+
+
+def _similar_topics(*, edition: Edition, unit_id: int, title: str) -> list[dict]:
+    threshold = float(edition.similarity_threshold)
+    mine = _normalise_title(title)
     earlier = (
         Application.objects.filter(
-            unit_id=application.unit_id,
-            edition__programme_id=application.edition.programme_id,
-            edition__year__lt=application.edition.year,
+            unit_id=unit_id,
+            edition__programme_id=edition.programme_id,
+            edition__year__lt=edition.year,
         )
         .filter(status__in=status_sets().reached_unit)
         .values("number", "title", "edition__year")
@@ -500,17 +528,32 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
     submission (a double click) changes nothing and returns the application as it stands.
     """
     now = now or timezone.now()
+    # Earlier entries with a similar topic: other applications only (none of the rows locked below), so looked up
+    # before the locks, which are then held for the checks and the numbering alone. Looked up again under the lock
+    # only if the topic changed in between.
+    holders = Application.objects.values("group_id", "unit_id", "title", "status").get(pk=application.pk)
+    similar_before = None
+    if holders["status"] in status_sets().editable:  # a repeated submission looks nothing up
+        similar_before = _similar_topics(
+            edition=application.edition, unit_id=holders["unit_id"], title=holders["title"]
+        )
     with transaction.atomic():
         # The per-group and per-unit limits count the other applications: lock the group and the unit rows
         # before counting, so two drafts submitted at the same moment are counted one after the other. Order:
         # group, unit, application (unit_endorse takes unit, application), so no two paths wait on each other.
-        holders = Application.objects.values("group_id", "unit_id").get(pk=application.pk)
         if holders["group_id"]:
             QCGroup.objects.select_for_update().filter(pk=holders["group_id"]).first()
         Unit.objects.select_for_update().filter(pk=holders["unit_id"]).first()
+        # What the checks read comes with the row, in one query per relation (not one per check).
         locked = (
             Application.objects.select_for_update(of=("self",))
             .select_related("edition__programme", "group", "unit")
+            .prefetch_related(
+                "edition__phases",
+                "edition__questions",
+                "edition__attachment_requirements",
+                "attachments",
+            )
             .get(pk=application.pk)
         )
 
@@ -522,7 +565,10 @@ def application_submit(*, actor, application: Application, now=None) -> Applicat
             problems = application_problems(locked)
             if problems:
                 raise BusinessRuleError(" ".join(problems), code="incomplete")
-            fields = {"submitted_at": now, "similar_topics": similar_topics(locked), "return_reason": ""}
+            similar = similar_before
+            if similar is None or locked.title != holders["title"]:
+                similar = similar_topics(locked)
+            fields = {"submitted_at": now, "similar_topics": similar, "return_reason": ""}
             if not locked.number:
                 fields["number"] = _next_number(locked.edition)
             if locked.first_submitted_at is None:

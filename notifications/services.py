@@ -1,8 +1,8 @@
 """Every write of notifications: the notices a move of an application sends, mail templates, the inbox.
 
 A move never fails because of a notice: the transition only registers a robust after-commit callback; the
-messages are written after the move committed, and each mail is its own Celery task on the `mail` queue, which
-retries with backoff.
+messages are written after the move committed by a Celery task (`mail.transition_notices`), and each mail is its
+own Celery task on the `mail` queue, which retries with backoff.
 """
 
 import logging
@@ -40,22 +40,32 @@ DEADLINE_PHASE = {
 # --- Notices of a move ------------------------------------------------------------------------------------------
 
 
-def on_application_transition(sender, *, application: Application, action: str, **kwargs) -> None:
-    """Receiver of `applications.signals.transition_committed`: the move has committed, write its notices now."""
+def on_application_transition(sender, *, application: Application, action: str, event=None, **kwargs) -> None:
+    """Receiver of `applications.signals.transition_committed`: the move has committed; its notices are written by
+    a task (`mail.transition_notices`), so the request that made the move (a submission at the deadline) does not
+    wait for recipients, templates and messages. When the task cannot be queued they are written here."""
     if not is_notified(action):
         return
-    _notify_safely(application_pk=application.pk, action=action)
+    from .tasks import write_transition_notices
 
-
-def _notify_safely(*, application_pk: int, action: str) -> None:
+    event_pk = getattr(event, "pk", None)
     try:
-        transition_notify(application_pk=application_pk, action=action)
+        write_transition_notices.delay(application_pk=application.pk, action=action, event_pk=event_pk)
+    except Exception:  # the broker is down: write them now rather than lose them
+        logger.exception("notices of %s on application %s could not be queued", action, application.pk)
+        notify_safely(application_pk=application.pk, action=action, event_pk=event_pk)
+
+
+def notify_safely(*, application_pk: int, action: str, event_pk: int | None = None) -> None:
+    try:
+        transition_notify(application_pk=application_pk, action=action, event_pk=event_pk)
     except Exception:  # a notice must never undo or fail a move that committed
         logger.exception("notices of %s on application %s failed", action, application_pk)
 
 
-def transition_notify(*, application_pk: int, action: str) -> list[PortalMessage]:
-    """Write the portal messages of the latest `action` on the application and queue one mail per message.
+def transition_notify(*, application_pk: int, action: str, event_pk: int | None = None) -> list[PortalMessage]:
+    """Write the portal messages of the move `event_pk` (or of the latest `action` on the application) and queue
+    one mail per message.
 
     Idempotent: one message per timeline entry and person (a database constraint), so running it twice for the
     same move sends nothing more. Returns the messages created now.
@@ -65,7 +75,10 @@ def transition_notify(*, application_pk: int, action: str) -> list[PortalMessage
         .filter(pk=application_pk)
         .first()
     )
-    event = ApplicationEvent.objects.filter(application_id=application_pk, action=action).order_by("-pk").first()
+    events = ApplicationEvent.objects.filter(application_id=application_pk, action=action)
+    if event_pk is not None:  # a queued task names its move: a later move of the same kind has its own task
+        events = events.filter(pk=event_pk)
+    event = events.order_by("-pk").first()
     if application is None or event is None:
         return []
     people = recipients(application, parties_for(event.from_status, event.to_status), holder=holder_of(event.to_status))

@@ -1,4 +1,5 @@
-"""The mail of a move goes through the real Celery worker, on the `mail` queue, after the move committed."""
+"""The notices and mails of a move go through the real Celery worker, on the `mail` queue, after the move
+committed: the request queues one task that writes the portal messages, which queues one mail task each."""
 
 import time
 
@@ -41,9 +42,11 @@ def test_submission_mail_is_sent_by_the_worker_from_the_mail_queue(people, celer
     assert sorted(m.recipient.email for m in mailed) == sorted(
         [people.leader.email, people.member.email, people.contact.email]
     )
-    assert published == [("mail.portal_message", "mail")] * 3
+    # The request queued only the notices' task; the worker wrote the messages and queued their mails.
+    assert published == [("mail.transition_notices", "mail")]
     # Sent in the worker's process, not here.
     assert mailoutbox == []
     log = celery_worker_process.log()
+    assert log.count("Task mail.transition_notices[") >= 1
     assert log.count("Task mail.portal_message[") >= 3
     assert " succeeded in " in log

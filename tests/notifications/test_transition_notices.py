@@ -350,3 +350,64 @@ def test_mail_task_goes_to_the_mail_queue():
     route = app.amqp.router.route({}, "mail.portal_message", args=(), kwargs={"message_id": 1})
 
     assert route["queue"].name == "mail"
+
+
+def test_the_notices_of_a_move_are_one_task_on_the_mail_queue(people, monkeypatch, django_capture_on_commit_callbacks):
+    """The request that makes the move queues the notices (a submission at the deadline does not write them)."""
+    from celery import current_app
+
+    from notifications.tasks import write_transition_notices
+
+    queued = []
+    monkeypatch.setattr(write_transition_notices, "delay", lambda **kwargs: queued.append(kwargs))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = application_submit(actor=people.leader, application=people.application)
+
+    event = result.events.get(action=Action.SUBMIT)
+    assert queued == [{"application_pk": result.pk, "action": Action.SUBMIT, "event_pk": event.pk}]
+    assert PortalMessage.objects.count() == 0
+    route = current_app.amqp.router.route({}, "mail.transition_notices", args=(), kwargs=queued[0])
+    assert route["queue"].name == "mail"
+    write_transition_notices(**queued[0])  # what the worker does
+    assert PortalMessage.objects.filter(application_event=event).count() == 3
+
+
+def test_the_notices_are_written_in_the_request_when_the_broker_is_down(
+    people, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from notifications.tasks import write_transition_notices
+
+    def broker_down(**kwargs):
+        raise OperationalError("Error 111 connecting to redis")
+
+    monkeypatch.setattr(write_transition_notices, "delay", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = application_submit(actor=people.leader, application=people.application)
+
+    result.refresh_from_db()
+    assert result.status == Status.SUBMITTED
+    assert PortalMessage.objects.filter(application=result).count() == 3
+
+
+def test_a_queued_notice_task_writes_the_notices_of_its_own_move(people, django_capture_on_commit_callbacks):
+    """A task that runs after a later move of the same kind still tells about the move that queued it."""
+    from applications.models import ApplicationEvent
+
+    result = move(people, Action.SUBMIT, django_capture_on_commit_callbacks)
+    first = result.events.get(action=Action.SUBMIT)
+    PortalMessage.objects.all().delete()
+    later = ApplicationEvent.objects.create(
+        application=result, action=Action.SUBMIT, from_status=Status.RETURNED_TO_GROUP, to_status=Status.SUBMITTED
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = notification_services.transition_notify(
+            application_pk=result.pk, action=Action.SUBMIT, event_pk=first.pk
+        )
+
+    assert len(made) == 3
+    assert {m.application_event_id for m in made} == {first.pk} != {later.pk}
