@@ -29,7 +29,12 @@ _NAME = re.compile(r'"?(\w+)"?')
 
 
 def _prefix(alias: str = "default") -> str:
-    return f"dv:{connections[alias].settings_dict['NAME']}:"
+    return _prefix_of(connections[alias])
+
+
+def _prefix_of(connection) -> str:
+    # From the connection itself: one opened outside the handler (a test's own sqlite3 file) has no alias in it.
+    return f"dv:{connection.settings_dict['NAME']}:"
 
 
 def written_tables(sql: str) -> list[str]:
@@ -50,8 +55,8 @@ def _origin() -> int:
     return time.time_ns() // 1000
 
 
-def _bump(alias: str, tables) -> None:
-    prefix = _prefix(alias)
+def _bump(connection, tables) -> None:
+    prefix = _prefix_of(connection)
     try:
         for table in tables:
             key = prefix + table
@@ -68,7 +73,7 @@ def track_writes(execute, sql, params, many, context):
         return result
     connection = context["connection"]
     if not connection.in_atomic_block:  # autocommit: the statement is committed already
-        _bump(connection.alias, tables)
+        _bump(connection, tables)
         return result
     # Other connections cannot see the writes before the commit, which moves the versions for them. This
     # connection can: if it read from the cache since the table last moved, move it now, or its next read in the
@@ -78,7 +83,7 @@ def track_writes(execute, sql, params, many, context):
     for table in tables:
         pending[table] = reads
     if moved:
-        _bump(connection.alias, moved)
+        _bump(connection, moved)
     return result
 
 
@@ -99,7 +104,7 @@ def install(sender, connection, **kwargs):
         commit()
         tables, connection.dataversion_pending = connection.dataversion_pending, {}
         if tables:
-            _bump(connection.alias, sorted(tables))
+            _bump(connection, sorted(tables))
 
     def forget(undo):
         def wrapped(*args, **kwargs):

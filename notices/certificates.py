@@ -55,14 +55,41 @@ BODY_LENGTH = 15  # + 1 check character = 16 = 4 groups of 4; 75 random bits
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 
+def _gf32_times(a: int, b: int) -> int:
+    """Multiplication in GF(2^5) (modulo x^5 + x^2 + 1, whose root is primitive: its powers take all 31 values)."""
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= 0b100101
+    return product
+
+
+def _weights(count: int) -> list[int]:
+    weights, w = [], 1
+    for _ in range(count):
+        weights.append(w)
+        w = _gf32_times(w, 2)
+    return weights
+
+
+_WEIGHTS = _weights(BODY_LENGTH + 1)  # distinct and non-zero (the root's order, 31, exceeds 16)
+_CHECK_INVERSE = next(x for x in range(1, 32) if _gf32_times(x, _WEIGHTS[-1]) == 1)
+
+
 def _check_character(body: str) -> str:
-    """Luhn mod 32: catches every single wrong character and every swap of two neighbours."""
-    total, factor = 0, 2
-    for char in reversed(body):
-        addend = factor * ALPHABET.index(char)
-        total += addend // 32 + addend % 32
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(32 - total % 32) % 32]
+    """The character that makes sum(weight_i * char_i) zero in GF(32), the weights all distinct and non-zero.
+
+    A wrong character e changes the sum by weight * e (never zero); swapping two characters x, y changes it by
+    (weight_i + weight_j) * (x + y) (never zero when x != y). So every typo in one character and every swap of two
+    characters, the check character included, is caught. (Luhn mod 32 let some swaps through, e.g. 0 and Z.)"""
+    total = 0
+    for weight, char in zip(_WEIGHTS, body, strict=False):
+        total ^= _gf32_times(weight, ALPHABET.index(char))
+    return ALPHABET[_gf32_times(total, _CHECK_INVERSE)]
 
 
 def format_number(raw: str) -> str:
