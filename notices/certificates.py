@@ -70,7 +70,7 @@ def _gf32_times(a: int, b: int) -> int:
 
 def _weights(count: int) -> list[int]:
     weights, w = [], 1
-    for _ in range(count):
+    for _position in range(count):
         weights.append(w)
         w = _gf32_times(w, 2)
     return weights
