@@ -134,7 +134,11 @@ def conflicts_refresh(*, round: ReviewRound) -> int:
 
     Idempotent: found rows are kept, missing ones added, automatic rows of pool experts and admitted applications
     no longer found (an employer changed) removed; declared conflicts are never touched. A live assignment of a
-    newly conflicted pair becomes RECUSED (the next assignment run refills the application)."""
+    newly conflicted pair becomes RECUSED (the next assignment run refills the application). Refused once the
+    round is closed: its assignments are final (the database refuses to move them, reviews.0008)."""
+    round = ReviewRound.objects.select_for_update().get(pk=round.pk)
+    if round.is_closed:
+        raise BusinessRuleError(_("The round is closed."), code="round_closed")
     found = _automatic_pairs(round)
     existing = {
         (c.expert_id, c.application_id, c.source): c.pk

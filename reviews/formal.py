@@ -223,7 +223,7 @@ def formal_review_decide(
     correction_items=(),
     correction_deadline: datetime.datetime | None = None,
     now=None,
-) -> FormalReview:
+) -> FormalReview | None:
     """Decide the formal review of an application in the queue, in one transaction: the FormalReview row (checks
     kept, outcome, reason, who and when), the move of `OUTCOME_ACTION[outcome]` through `application_transition`
     (row lock, timeline, audit; the reason is the move's note) and the audit row of the decision. For 完善后参评
@@ -260,7 +260,9 @@ def formal_review_decide(
                 application_extend_deadline(
                     actor=actor, application=result.application, until=correction_deadline, reason=reason
                 )
-    return FormalReview.objects.get(application=application)
+    # None only for a repeated request on an application that reached its state without a formal review here
+    # (carried over from an earlier edition): nothing to show, nothing changed.
+    return FormalReview.objects.filter(application=application).first()
 
 
 def formal_review_bulk_admit(*, actor, applications) -> dict[str, int]:

@@ -155,8 +155,12 @@ def round_rubric(request, pk, rubric_pk):
 def round_conflicts(request, pk):
     round_ = rounds.round_for_staff(pk)
     if request.method == "POST":
-        count = conflicts.conflicts_refresh(round=round_)
-        messages.success(request, _("Conflicts checked: %(count)d new.") % {"count": count})
+        try:
+            count = conflicts.conflicts_refresh(round=round_)
+        except BusinessRuleError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Conflicts checked: %(count)d new.") % {"count": count})
         return redirect("reviews:round_conflicts", pk=round_.pk)
     return _render(
         request, "reviews/round_conflicts.html", {"round": round_, "conflicts": conflicts.round_conflicts(round_)}

@@ -273,3 +273,37 @@ def test_a_result_racing_the_closing_waits_for_it_and_is_then_refused():
     assert "read-only" in str(outcome.get("error"))
     assert not RoundResult.objects.filter(round=round_, application=newcomer).exists()
     assert RoundResult.objects.filter(round=round_).count() == 1
+
+
+def test_refreshing_conflicts_of_a_closed_round_is_refused_with_a_message_and_recuses_nothing(client):
+    """A conflict found after the close (an expert now works at the applying unit) used to recuse the closed
+    round's assignment: the database refused the move and the page answered 500."""
+    from django.urls import reverse
+
+    from core.exceptions import BusinessRuleError
+    from reviews.conflicts import conflicts_refresh
+    from reviews.enums import AssignmentState
+    from reviews.models import Assignment, Conflict, PoolEntry
+    from tests.factories.reviews import quick_admitted
+
+    edition = qc_edition()
+    round_ = review_round(edition, aggregation=Aggregation.MEAN)
+    application = quick_admitted(edition)
+    expert = pool_expert(edition.programme, full_name="后来调入的专家")
+    scored(assigned(round_, application, expert), 85)
+    round_close(actor=staff_user(), round=round_)
+    PoolEntry.objects.filter(programme=edition.programme, expert=expert).update(employer=application.unit)
+    before = list(Assignment.objects.filter(round=round_).values_list("pk", "state"))
+
+    with pytest.raises(BusinessRuleError, match="round is closed"):
+        conflicts_refresh(round=round_)
+    client.force_login(staff_user())
+    response = client.post(reverse("reviews:round_conflicts", args=[round_.pk]), follow=True)
+    assert response.status_code == 200
+    assert [m.message for m in response.context["messages"]] == ["The round is closed."]
+    assert not Conflict.objects.filter(round=round_).exists()
+    assert list(Assignment.objects.filter(round=round_).values_list("pk", "state")) == before
+    # The same pair in an open round is found and recused: the refusal is the closed round's, not a blind spot.
+    reopen_round(round_)
+    assert conflicts_refresh(round=round_) == 1
+    assert set(Assignment.objects.filter(round=round_).values_list("state", flat=True)) == {AssignmentState.RECUSED}

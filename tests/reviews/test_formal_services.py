@@ -235,3 +235,21 @@ def test_queue_reads_a_constant_number_of_queries(django_assert_max_num_queries)
         rows = formal.formal_queue(edition)
         assert len(rows) == 4
         assert [getattr(getattr(a, "formal_review", None), "outcome", None) for a in rows] == [None] * 4
+
+
+def test_a_repeated_admission_of_an_application_admitted_without_a_formal_review_row_changes_nothing(client):
+    """An application can stand admitted with no FormalReview row (carried over; set up in bulk). Admitting it
+    again is a repeated request: nothing written, no error (it used to raise DoesNotExist, a 500 on the page)."""
+    from django.urls import reverse
+
+    from tests.factories.reviews import quick_admitted
+
+    application = quick_admitted(open_edition())
+    events = ApplicationEvent.objects.filter(application=application).count()
+    assert formal.formal_review_decide(actor=staff_user(), application=application, outcome=FormalOutcome.ADMIT) is None
+    client.force_login(staff_user())
+    response = client.post(reverse("reviews:formal_decide", args=[application.pk]), {"outcome": "admit"})
+    assert response.status_code == 302
+    assert not FormalReview.objects.filter(application=application).exists()
+    assert ApplicationEvent.objects.filter(application=application).count() == events
+    assert Application.objects.get(pk=application.pk).status == application.status
