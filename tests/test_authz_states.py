@@ -843,6 +843,248 @@ ACTIONS += [
     ),
 ]
 
+# --- reviews: the panel's conclusion (合议) -----------------------------------------------------------------------
+# States are "sheets:<complete|incomplete>|levels:<none|counted|voting|released>": the leader concludes once every
+# sheet of the panel is submitted, and only while the combined ranking the conclusion feeds (its agreed score is an
+# adjustment of the round's result, reviews.levels) can still change: not once the committee votes or the list is
+# released (the released results' checksum includes the adjusted scores).
+
+
+def _counting_scheme(world, edition, round_, *, vote: bool = False):
+    """The edition's level scheme counting `round_` alone (the levels factory: staff set it up on the rules page);
+    with `vote`, the world's staff member is its committee (scheme_save, the settings page's service)."""
+    from reviews import levels
+    from tests.factories.reviews_levels import level_scheme
+
+    scheme = level_scheme(edition, {round_: 100}, levels=[("标杆级", None, "100", None)])
+    if vote:
+        levels.scheme_save(
+            actor=world.get("staff_user"),
+            scheme=scheme,
+            weights={round_.pk: 100},
+            tie_break=[],
+            vote_required=True,
+            threshold=(1, 1),
+            members=[world.get("staff_user")],
+        )
+    return scheme
+
+
+def _scheme_to(world, scheme, round_, state: str):
+    """A scheme from "counted" (no votes, unreleased) to "voting" (a committee vote cast, vote_cast) or
+    "released" (the round closed and the list released, scheme_release)."""
+    from reviews import levels
+
+    if state == "voting":
+        levels.vote_cast(actor=world.get("staff_user"), scheme=scheme, approve=True)
+    elif state == "released":
+        _round_to(world, round_, "closed")
+        levels.scheme_release(actor=world.get("staff_user"), scheme=scheme)
+
+
+def _levels_state_of(round_) -> str:
+    from reviews.models_levels import CommitteeVote, SchemeRound
+
+    counted = SchemeRound.objects.filter(round=round_).select_related("scheme").first()
+    if counted is None:
+        return "none"
+    scheme = counted.scheme
+    if scheme.is_released:
+        return "released"
+    return "voting" if CommitteeVote.objects.filter(scheme=scheme).exists() else "counted"
+
+
+def _reach_panel(world, panel, state):
+    """Incomplete: another expert of the pool is assigned the panel's application and has no sheet yet (the
+    assignment factory: the assignment run's own result, without running the solver)."""
+    from tests.factories.reviews import assigned, pool_expert
+
+    sheets, levels_state = (part.split(":", 1)[1] for part in state.split("|"))
+    round_ = panel.round
+    if sheets == "incomplete":
+        assigned(round_, panel.authz_application, pool_expert(round_.edition.programme))
+    if levels_state != "none":
+        scheme = _counting_scheme(world, round_.edition, round_, vote=levels_state == "voting")
+        if levels_state == "counted":
+            _round_to(world, round_, "closed")  # the consensus meeting after scoring closed, before the vote
+        _scheme_to(world, scheme, round_, levels_state)
+    return panel
+
+
+def _panel_state(panel) -> str:
+    from reviews.panel import panel_complete
+
+    return f"sheets:{'complete' if panel_complete(panel) else 'incomplete'}|levels:{_levels_state_of(panel.round)}"
+
+
+def _conclusion_data(world, panel):
+    prefix = f"app{panel.authz_application.pk}"
+    return {f"{prefix}-recommended_level": "标杆级", f"{prefix}-notes": "状态矩阵：合议结论"}
+
+
+def _concluded(world, panel, state):
+    from reviews.models import PanelConclusion
+
+    conclusion = PanelConclusion.objects.filter(panel=panel, application=panel.authz_application).first()
+    assert conclusion is not None and conclusion.notes == "状态矩阵：合议结论", "the conclusion was not recorded"
+
+
+def _panel(sheets: str, levels_state: str = "none") -> str:
+    return f"sheets:{sheets}|levels:{levels_state}"
+
+
+ACTIONS += [
+    StateAction(
+        "panel_conclude",
+        "reviews:panel_conclude",
+        "expert",
+        "pn_own_panel",
+        machine="panel",
+        possible=(_panel("complete"), _panel("complete", "counted")),
+        impossible=(
+            _panel("incomplete"),
+            _panel("complete", "voting"),
+            _panel("complete", "released"),
+        ),
+        kwargs=lambda panel: {"pk": panel.pk, "application_pk": panel.authz_application.pk},
+        data=_conclusion_data,
+        reach=_reach_panel,
+        state_of=_panel_state,
+        effect=_concluded,
+        repeat=lambda state: False,
+    ),
+]
+
+# --- reviews: the combined ranking before the release (评定): a level change and the committee vote ----------------
+# States are "vote:<required|none>|votes:<none|other|mine>|<unreleased|released>" of lv_edition's scheme counting one
+# round. A level changes only before the vote begins and the release; a committee member votes once, before the
+# release, on a scheme that takes a vote.
+
+
+def _reach_scheme(world, edition, state):
+    from reviews import levels
+    from reviews.models import ReviewRound
+    from tests.factories.reviews import review_round
+
+    vote, votes, released = (part.split(":", 1)[-1] for part in state.split("|"))
+    world.get("lv_application")  # the edition's candidate
+    round_ = review_round(edition)
+    _round_to(world, round_, "closed")
+    scheme = _counting_scheme(world, edition, round_, vote=vote == "required")
+    if votes != "none":
+        # Another committee member votes (added through scheme_save, with the world's staff member).
+        other = staff_member_other(world)
+        levels.scheme_save(
+            actor=world.get("staff_user"),
+            scheme=scheme,
+            weights={round_.pk: 100},
+            tie_break=[],
+            vote_required=True,
+            threshold=(1, 2),
+            members=[world.get("staff_user"), other],
+        )
+        voter = world.get("staff_user") if votes == "mine" else other
+        levels.vote_cast(actor=voter, scheme=scheme, approve=True)
+    if released == "released":
+        levels.scheme_release(actor=world.get("staff_user"), scheme=scheme)
+    assert ReviewRound.objects.filter(edition=edition).count() == 1
+    scheme.refresh_from_db()
+    return scheme
+
+
+def staff_member_other(world):
+    from tests.factories import staff_user
+
+    return staff_user(email="committee-2@authz.test")
+
+
+def _scheme_state(scheme) -> str:
+    from reviews.models_levels import CommitteeVote
+
+    votes = CommitteeVote.objects.filter(scheme=scheme)
+    staff = scheme.authz_staff_pk
+    mine = votes.filter(member_id=staff).exists()
+    who = "mine" if mine else "other" if votes.exists() else "none"
+    return (
+        f"vote:{'required' if scheme.vote_required else 'none'}|votes:{who}|"
+        f"{'released' if scheme.is_released else 'unreleased'}"
+    )
+
+
+def _reach_scheme_for(world, edition, state):
+    scheme = _reach_scheme(world, edition, state)
+    scheme.authz_staff_pk = world.get("staff_user").pk  # kept for state_of
+    scheme.authz_application = world.get("lv_application")
+    return scheme
+
+
+def _level_change_data(world, scheme):
+    """The level the application does not have now (no level when it has one)."""
+    from reviews import levels
+
+    table = levels.combined_table(scheme, with_chain_scores=False)
+    row = next((r for r in table.rows if r.application_id == scheme.authz_application.pk), None)
+    wanted = None if row is not None and row.level else scheme.levels.first()
+    scheme.authz_wanted = wanted
+    return {"level": wanted.pk if wanted else "", "reason": "状态矩阵：委员会意见"}
+
+
+def _level_changed(world, scheme, state):
+    from reviews.models_levels import LevelDecision
+
+    decision = LevelDecision.objects.filter(application=scheme.authz_application).first()
+    wanted = scheme.authz_wanted
+    assert decision is not None and decision.changed, "the level was not changed"
+    assert decision.level_id == (wanted.pk if wanted else None), f"the level is {decision.level}, not {wanted}"
+
+
+def _voted(world, scheme, state):
+    assert scheme.votes.filter(member=world.get("staff_user")).exists(), "the vote was not recorded"
+
+
+def _scheme(vote: str, votes: str, released: str = "unreleased") -> str:
+    return f"vote:{vote}|votes:{votes}|{released}"
+
+
+ACTIONS += [
+    StateAction(
+        "level_change",
+        "reviews:levels_change",
+        "staff",
+        "lv_edition",
+        machine="scheme",
+        possible=(_scheme("none", "none"), _scheme("required", "none")),
+        impossible=(_scheme("required", "other"), _scheme("required", "mine"), _scheme("none", "none", "released")),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id, "application_pk": scheme.authz_application.pk},
+        data=_level_change_data,
+        reach=_reach_scheme_for,
+        state_of=_scheme_state,
+        effect=_level_changed,
+        repeat=lambda state: False,
+    ),
+    StateAction(
+        "committee_vote",
+        "reviews:levels_vote",
+        "staff",
+        "lv_edition",
+        machine="scheme",
+        possible=(_scheme("required", "none"), _scheme("required", "other")),
+        impossible=(
+            _scheme("none", "none"),
+            _scheme("required", "mine"),
+            _scheme("required", "mine", "released"),
+        ),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id},
+        data=lambda world, scheme: {"approve": "yes"},
+        reach=_reach_scheme_for,
+        state_of=_scheme_state,
+        effect=_voted,
+        # Voting again is answered "you have voted already"; it must still write nothing.
+        repeat=lambda state: "votes:mine" in state,
+    ),
+]
+
+
 # Moves of the transition table no per-application URL makes: each is made for a whole edition by the page named,
 # so no single application can be put "into a state" for it; each still must be named here (coverage).
 EDITION_WIDE = {
