@@ -1085,13 +1085,316 @@ ACTIONS += [
 ]
 
 
+# --- notices: handling an objection (异议处理) -----------------------------------------------------------------------
+# States are the objection's (notices.models_results.ObjectionState): staff assign, note, ask the applicant and
+# conclude while it is open (received or under investigation); a concluded objection (upheld or dismissed) is closed.
+
+
+def _reach_objection_state(world, edition, state):
+    """Filed through `objection_file` while the window is open (dates as for objection_file above), assigned
+    through `objection_assign`, concluded through `objection_conclude` (an upheld one withdraws the award). The
+    world's release has no checksum yet: sealed first, as staff do once (`released_scheme_seal`)."""
+    from notices import results
+    from notices.models_results import ObjectionState
+
+    publicity = _reach_objection(world, edition, _window("open"))
+    application = world.get("rs_application")
+    _sealed(world, application)
+    objection = results.objection_file(
+        publicity=publicity,
+        application_id=application.pk,
+        real_name="李四",
+        mobile="13912345678",
+        reason="该成果的数据与现场不符。",
+        consent=True,
+    )
+    staff = world.get("staff_user")
+    if state == ObjectionState.INVESTIGATING:
+        results.objection_assign(actor=staff, objection=objection, assignee=staff)
+    elif state in (ObjectionState.UPHELD, ObjectionState.DISMISSED):
+        results.objection_conclude(
+            actor=staff,
+            objection=objection,
+            upheld=state == ObjectionState.UPHELD,
+            answer="经核查，异议属实。" if state == ObjectionState.UPHELD else "经核查，异议不成立。",
+            effect="withdraw" if state == ObjectionState.UPHELD else "",
+        )
+    objection.refresh_from_db()
+    return objection
+
+
+def _objection_effect(check: Callable[[Any, Any], bool], what: str):
+    def effect(world, objection, state):
+        assert check(world, objection), f"the objection was not {what}"
+
+    return effect
+
+
+def _objection_cells() -> list[StateAction]:
+    from notices.models_results import ObjectionState
+
+    open_states = (ObjectionState.RECEIVED, ObjectionState.INVESTIGATING)
+    closed = (ObjectionState.UPHELD, ObjectionState.DISMISSED)
+    steps = {
+        "assign": (
+            lambda world, o: {"step": "assign", "assignee": world.get("staff_user").pk},
+            lambda world, o: o.assignee_id == world.get("staff_user").pk and o.state == ObjectionState.INVESTIGATING,
+            "assigned",
+        ),
+        "note": (
+            lambda world, o: {"step": "note", "text": "状态矩阵：电话核实"},
+            lambda world, o: o.notes.filter(text="状态矩阵：电话核实").exists(),
+            "noted",
+        ),
+        "request": (
+            lambda world, o: {"step": "request", "question": "请说明数据来源。", "deadline": _later(3)},
+            lambda world, o: o.requests.filter(question="请说明数据来源。").exists(),
+            "asked",
+        ),
+        "dismiss": (
+            lambda world, o: {"step": "conclude", "upheld": "0", "effect": "", "answer": "经核查，异议不成立。"},
+            lambda world, o: o.state == ObjectionState.DISMISSED,
+            "dismissed",
+        ),
+        "uphold_withdraw": (
+            lambda world, o: {"step": "conclude", "upheld": "1", "effect": "withdraw", "answer": "经核查，异议属实。"},
+            lambda world, o: o.state == ObjectionState.UPHELD and o.application.status == LevelStatus.NOT_AWARDED,
+            "upheld (the award withdrawn)",
+        ),
+    }
+    return [
+        StateAction(
+            f"objection_{step}",
+            "notices:objection_detail",
+            "staff",
+            "rs_edition",
+            machine="objection",
+            possible=open_states,
+            impossible=closed,
+            data=data,
+            reach=_reach_objection_state,
+            state_of=lambda obj: obj.state,
+            effect=_objection_effect(check, what),
+            repeat=lambda state: False,
+        )
+        for step, (data, check, what) in steps.items()
+    ]
+
+
+ACTIONS += _objection_cells()
+
+# --- notices: the publicity (公示) and the finalisation (结果公布) ----------------------------------------------------
+# States are "publicity:<none|scheduled|open|ended|finalised>|objections:<none|open>" of rs_other_edition (released
+# levels, an awarded application). Staff publish (or change) the publicity until it starts; they finalise once it
+# has ended with every objection concluded.
+
+
+def _reach_publicity(world, edition, state):
+    """Published through `publicity_publish` with the start chosen so that the window is where the state says
+    (a start in the past is how a window that has run is reached without waiting); an objection filed through
+    `objection_file` at a time inside the window; finalised through `edition_finalise`."""
+    from notices import results
+    from reviews.checksum import released_scheme_seal
+
+    window, objections = (part.split(":", 1)[1] for part in state.split("|"))
+    application = world.get("rs_other_application")
+    staff = world.get("staff_user")
+    released_scheme_seal(actor=staff, scheme=edition.level_scheme)
+    now = timezone.now()
+    start = {
+        "scheduled": now + datetime.timedelta(days=2),
+        "open": now - datetime.timedelta(hours=1),
+        "ended": now - datetime.timedelta(days=40),
+        "finalised": now - datetime.timedelta(days=40),
+    }.get(window)
+    if start is not None:
+        publicity = results.publicity_publish(actor=staff, edition=edition, starts_at=start, working_days=7)
+        if objections == "open":
+            results.objection_file(
+                publicity=publicity,
+                application_id=application.pk,
+                real_name="李四",
+                mobile="13912345678",
+                reason="该成果的数据与现场不符。",
+                consent=True,
+                now=publicity.starts_at + datetime.timedelta(hours=1),
+            )
+        if window == "finalised":
+            results.edition_finalise(actor=staff, publicity=publicity)
+    edition.authz_application = application
+    return edition
+
+
+def _publicity_state(edition) -> str:
+    from notices.models_results import OPEN_OBJECTION_STATES, ResultsPublicity
+
+    publicity = ResultsPublicity.objects.filter(edition=edition).first()
+    if publicity is None:
+        return "publicity:none|objections:none"
+    now = timezone.now()
+    if publicity.is_finalised:
+        window = "finalised"
+    else:
+        window = "scheduled" if now < publicity.starts_at else "open" if now < publicity.ends_at else "ended"
+    objections = "open" if publicity.objections.filter(state__in=OPEN_OBJECTION_STATES).exists() else "none"
+    return f"publicity:{window}|objections:{objections}"
+
+
+def _publish_data(world, edition):
+    edition.authz_starts = _later(3)
+    return {"starts_at": edition.authz_starts, "working_days": "7"}
+
+
+def _published(world, edition, state):
+    publicity = edition.results_publicity
+    assert f"{timezone.localtime(publicity.starts_at):%Y-%m-%dT%H:%M}" == edition.authz_starts, "not published"
+
+
+def _finalised(world, edition, state):
+    application = edition.authz_application
+    application.refresh_from_db()
+    assert edition.results_publicity.is_finalised, "the results were not finalised"
+    assert application.status == ResultStatus.AWARD_CONFIRMED, application.status
+
+
+def _publicity(window: str, objections: str = "none") -> str:
+    return f"publicity:{window}|objections:{objections}"
+
+
+ACTIONS += [
+    StateAction(
+        "publicity_publish",
+        "notices:results_publish",
+        "staff",
+        "rs_other_edition",
+        machine="results",
+        possible=(_publicity("none"), _publicity("scheduled")),
+        impossible=(_publicity("open"), _publicity("ended"), _publicity("finalised")),
+        kwargs=lambda edition: {"edition_pk": edition.pk},
+        data=_publish_data,
+        reach=_reach_publicity,
+        state_of=_publicity_state,
+        effect=_published,
+        repeat=lambda state: False,
+    ),
+    StateAction(
+        "results_finalise",
+        "notices:results_finalise",
+        "staff",
+        "rs_other_edition",
+        machine="results",
+        possible=(_publicity("ended"),),
+        impossible=(
+            _publicity("scheduled"),
+            _publicity("open"),
+            _publicity("ended", "open"),
+            _publicity("finalised"),
+        ),
+        actions=(ResultAction.CONFIRM_AWARD,),
+        kwargs=lambda edition: {"edition_pk": edition.pk},
+        reach=_reach_publicity,
+        state_of=_publicity_state,
+        effect=_finalised,
+        repeat=lambda state: False,
+    ),
+]
+
+# --- notices: the certificate batch (获奖证书) ------------------------------------------------------------------------
+# States are the edition's latest batch's (notices.models_certificates.BatchState), or "none": staff start a batch
+# unless one is running, and resume a running one (its worker died).
+
+
+def _reach_batch(world, edition, state):
+    """Started through `certificate_batch_start` (lanes not queued: the test runs them), finished by running its
+    lanes (`certificate_batch_chunk_run`, what the task does); failed the way a batch fails in use: the template
+    changed while it ran (`certificate_template_save`)."""
+    from notices import certificates
+    from notices.models_certificates import BatchState
+    from tests.factories.certificates import certificate_template
+
+    world.get("ct_pair")
+    staff = world.get("staff_user")
+    if state != "none":
+        batch = certificates.certificate_batch_start(actor=staff, edition=edition, queue=False)
+        if state == BatchState.FAILED:
+            certificate_template(edition, title="荣誉证书（修订）")
+        if state in (BatchState.FINISHED, BatchState.FAILED):
+            while certificates.certificate_batch_chunk_run(batch_id=batch.pk, lane=0, lanes=1):
+                pass
+    return edition
+
+
+def _batch_state(edition) -> str:
+    from notices.certificates import latest_batch
+
+    batch = latest_batch(edition)
+    return batch.state if batch else "none"
+
+
+def _reach_latest_batch(world, edition, state):
+    from notices.certificates import latest_batch
+
+    batch = latest_batch(_reach_batch(world, edition, state))
+    batch.authz_heartbeat = batch.heartbeat_at
+    return batch
+
+
+def _batch_started(world, edition, state):
+    from notices.certificates import running_batch
+
+    assert running_batch(edition) is not None, "no batch was started"
+
+
+def _batch_resumed(world, batch, state):
+    assert batch.is_running and batch.heartbeat_at > batch.authz_heartbeat, "the batch was not resumed"
+
+
+def _certificate_cells() -> list[StateAction]:
+    from notices.models_certificates import BatchState
+
+    return [
+        StateAction(
+            "certificate_batch_start",
+            "notices:certificate_batch_start",
+            "staff",
+            "ct_edition",
+            machine="certificate_batch",
+            possible=("none", BatchState.FINISHED, BatchState.FAILED),
+            impossible=(BatchState.RUNNING,),
+            kwargs=lambda edition: {"edition_pk": edition.pk},
+            reach=_reach_batch,
+            state_of=_batch_state,
+            effect=_batch_started,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "certificate_batch_resume",
+            "notices:certificate_batch_resume",
+            "staff",
+            "ct_edition",
+            machine="certificate_batch",
+            possible=(BatchState.RUNNING,),
+            impossible=(BatchState.FINISHED, BatchState.FAILED),
+            reach=_reach_latest_batch,
+            state_of=lambda batch: batch.state,
+            effect=_batch_resumed,
+            repeat=lambda state: False,
+        ),
+    ]
+
+
+ACTIONS += _certificate_cells()
+
+
 # Moves of the transition table no per-application URL makes: each is made for a whole edition by the page named,
 # so no single application can be put "into a state" for it; each still must be named here (coverage).
 EDITION_WIDE = {
     LevelAction.AWARD: "reviews:levels_release (the release decides every candidate; state cells: release)",
     LevelAction.NOT_AWARD: "reviews:levels_release (state cells: release)",
-    "confirm_award": "notices:results_finalise (finalising the edition confirms every award left)",
-    "withdraw_award": "notices:objection_detail (an upheld objection's conclusion)",
+    "confirm_award": "notices:results_finalise (finalising the edition confirms every award left; state cells: "
+    "results_finalise)",
+    "withdraw_award": "notices:objection_detail (an upheld objection's conclusion; state cells: "
+    "objection_uphold_withdraw)",
 }
 
 
