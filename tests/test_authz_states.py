@@ -1386,6 +1386,200 @@ def _certificate_cells() -> list[StateAction]:
 ACTIONS += _certificate_cells()
 
 
+# --- reviews: the presentation competition's sessions (发表赛) -------------------------------------------------------
+# States are "round:<RoundState>|session:<SessionState>" of pr_session (pr_round's first session, judged by the
+# world's expert, holding own_group's presentation): staff close and reopen a session; its judges score while it and
+# the round are open; staff move a presentation between open sessions of an open round (on the day: a group swaps
+# sessions); the group uploads its file while the session is open, before the session's deadline.
+
+
+def _session_to(world, session, state: str):
+    """The session through `session_close` / `session_reopen` (while the round is open), then the round."""
+    from reviews import presentation
+
+    round_state, session_state = (part.split(":", 1)[1] for part in state.split("|"))
+    staff = world.get("staff_user")
+    session.refresh_from_db()
+    if session_state == "closed":
+        presentation.session_close(actor=staff, session=session)
+    elif session.is_closed:
+        presentation.session_reopen(actor=staff, session=session, reason="状态矩阵")
+    _round_to(world, session.round, round_state)
+    session.refresh_from_db()
+
+
+def _reach_session(world, session, state):
+    _session_to(world, session, state)
+    return session
+
+
+def _session_state(session) -> str:
+    session.refresh_from_db()
+    return f"round:{_round_state(session.round)}|session:{session.state}"
+
+
+def _judge_assignment(world, session):
+    from reviews.models import Assignment
+
+    slot = session.slots.get()
+    return Assignment.objects.get(
+        round=session.round, application=slot.application, expert=world.get("expert_user").expert_profile
+    )
+
+
+def _judge_data(world, session):
+    assignment = _judge_assignment(world, session)
+    sheet = _sheet_of(assignment)
+    values = {f"score_{code}": value for code, value in _scores(assignment, "0.7").items()}
+    values.update({"revision": sheet.revision if sheet else 0, "comment": "发表赛评语"})
+    return values
+
+
+def _judged(world, session, state):
+    sheet = _sheet_of(_judge_assignment(world, session))
+    assert sheet is not None and sheet.comment == "发表赛评语", "the judge's sheet was not saved"
+
+
+def _reach_slot_move(world, slot, state):
+    """States "round:<RoundState>|from:<SessionState>|to:<SessionState>": the slot's session and pr_other_session."""
+    round_state, source, target = (part.split(":", 1)[1] for part in state.split("|"))
+    other = world.get("pr_other_session")
+    _session_to(world, slot.session, f"round:open|session:{source}")
+    _session_to(world, other, f"round:{round_state}|session:{target}")
+    slot.authz_target = other
+    return slot
+
+
+def _slot_move_state(slot) -> str:
+    return (
+        f"round:{_round_state(slot.round)}|from:{slot.session.state}|"
+        f"to:{type(slot.session).objects.get(pk=slot.authz_target.pk).state}"
+    )
+
+
+def _slot_moved(world, slot, state):
+    assert slot.session_id == slot.authz_target.pk, "the presentation was not moved"
+
+
+def _reach_upload(world, slot, state):
+    """States "round:<RoundState>|session:<SessionState>|deadline:<ahead|passed>": the deadline set through
+    `session_change` (the session page's service) before the session is closed."""
+    from reviews import presentation
+
+    round_state, session_state, deadline = (part.split(":", 1)[1] for part in state.split("|"))
+    when = timezone.now() + datetime.timedelta(days=1 if deadline == "ahead" else -1)
+    presentation.session_change(actor=world.get("staff_user"), session=slot.session, data={"upload_deadline": when})
+    _session_to(world, slot.session, f"round:{round_state}|session:{session_state}")
+    return slot
+
+
+def _upload_state(slot) -> str:
+    session = type(slot.session).objects.get(pk=slot.session_id)
+    deadline = "ahead" if session.upload_deadline > timezone.now() else "passed"
+    return f"round:{_round_state(slot.round)}|session:{session.state}|deadline:{deadline}"
+
+
+def _presentation_file(world, slot):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.reviews.test_presentation_services import MINIMAL_PDF
+
+    return {"file": SimpleUploadedFile("发表材料.pdf", MINIMAL_PDF + b"%authz-states\n")}
+
+
+def _uploaded_presentation(world, slot, state):
+    assert slot.file_name == "发表材料.pdf", "the presentation file was not stored"
+
+
+def _presentation_cells() -> list[StateAction]:
+    from reviews.enums import SessionState
+
+    def sess(round_state, session_state):
+        return f"round:{round_state}|session:{session_state}"
+
+    o, c = SessionState.OPEN, SessionState.CLOSED
+    return [
+        StateAction(
+            "session_close",
+            "reviews:presentation_session_close",
+            "staff",
+            "pr_session",
+            machine="session",
+            # Closing a session of a closed round freezes what the round froze already; it is allowed.
+            possible=(sess("open", o), sess("closed", o)),
+            impossible=(sess("open", c),),
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.state, c),
+            repeat=lambda state: state.endswith(f"session:{c}"),
+        ),
+        StateAction(
+            "session_reopen",
+            "reviews:presentation_session_reopen",
+            "staff",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", c),),
+            impossible=(sess("open", o), sess("closed", c)),
+            data=lambda world, session: {"reason": "评委迟到，重新开放评分。"},
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.state, o),
+            repeat=lambda state: state == sess("open", o),
+        ),
+        StateAction(
+            "session_judge_score",
+            "reviews:presentation_judge_slot",
+            "expert",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", o),),
+            impossible=(sess("open", c), sess("discussion", o), sess("closed", o), sess("closed", c)),
+            kwargs=lambda session: {"pk": session.pk, "slot_pk": session.slots.get().pk},
+            data=_judge_data,
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=_judged,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_slot_move",
+            "reviews:presentation_slot_move",
+            "staff",
+            "pr_own_slot",
+            machine="slot_move",
+            possible=(f"round:open|from:{o}|to:{o}",),
+            impossible=(f"round:open|from:{c}|to:{o}", f"round:open|from:{o}|to:{c}", f"round:closed|from:{o}|to:{o}"),
+            data=lambda world, slot: {"session": slot.authz_target.pk},
+            reach=_reach_slot_move,
+            state_of=_slot_move_state,
+            effect=_slot_moved,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_file_upload",
+            "reviews:presentation_group_slot",
+            "group",
+            "pr_own_slot",
+            machine="session_upload",
+            possible=(f"{sess('open', o)}|deadline:ahead",),
+            impossible=(
+                f"{sess('open', c)}|deadline:ahead",
+                f"{sess('open', o)}|deadline:passed",
+                f"{sess('closed', o)}|deadline:ahead",
+            ),
+            data=_presentation_file,
+            reach=_reach_upload,
+            state_of=_upload_state,
+            effect=_uploaded_presentation,
+            repeat=lambda state: False,
+        ),
+    ]
+
+
+ACTIONS += _presentation_cells()
+
+
 # Moves of the transition table no per-application URL makes: each is made for a whole edition by the page named,
 # so no single application can be put "into a state" for it; each still must be named here (coverage).
 EDITION_WIDE = {
