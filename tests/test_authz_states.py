@@ -10,8 +10,12 @@ world's object (tests/authz_world.py) is put into a state, and the allowed role 
 
 The state machines are the source of truth: the application's transition table (`applications.enums.TRANSITIONS`,
 as extended by reviews and notices at start-up), the review round's moves (`reviews.rounds.ROUND_MOVES`), the
-score sheet's and the assignment's states. The coverage tests fail when a machine gains a move or a state that no
-cell covers. A state where the action already stands where it leads (a repeated request) is answered as done by
+score sheet's and the assignment's states, the objection's (`ObjectionState`, with `ObjectionEffect` for what an
+upheld one changes), the certificate batch's (`BatchState`) and the presentation session's (`SessionState`). The
+coverage tests fail when a machine gains a move or a state that no cell covers. Machines without an enum of their
+own have cells for the states their services check: the panel's conclusion (sheets complete; the level scheme
+counting the round not voting or released), the level scheme (a level change, the committee vote and its reset),
+the results publicity (publish, finalise), a presentation slot's move and its file upload. A state where the action already stands where it leads (a repeated request) is answered as done by
 the views; such a cell checks only that nothing was written and the state is unchanged.
 
 Cells are keyed `action|state|possible-or-impossible`; tests/authz_summary.py prints "authz states: A actions ×
@@ -1082,6 +1086,21 @@ ACTIONS += [
         # Voting again is answered "you have voted already"; it must still write nothing.
         repeat=lambda state: "votes:mine" in state,
     ),
+    StateAction(
+        "committee_votes_reset",
+        "reviews:levels_votes_reset",
+        "staff",
+        "lv_edition",
+        machine="scheme",
+        possible=(_scheme("required", "other"), _scheme("required", "mine")),
+        impossible=(_scheme("required", "none"), _scheme("required", "mine", "released")),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id},
+        data=lambda world, scheme: {"reason": "等级需调整"},
+        reach=_reach_scheme_for,
+        state_of=_scheme_state,
+        effect=lambda world, scheme, state: _assert_equal(scheme.votes.count(), 0),
+        repeat=lambda state: False,
+    ),
 ]
 
 
@@ -1096,9 +1115,13 @@ def _reach_objection_state(world, edition, state):
     world's release has no checksum yet: sealed first, as staff do once (`released_scheme_seal`)."""
     from notices import results
     from notices.models_results import ObjectionState
+    from reviews.models_levels import AwardLevel
 
     publicity = _reach_objection(world, edition, _window("open"))
     application = world.get("rs_application")
+    # A lower level to lower to: the world's released scheme has one level (built raw, as the world builds its
+    # release; no service adds a level to a released scheme).
+    AwardLevel.objects.get_or_create(scheme=edition.level_scheme, position=1, defaults={"name": "优秀级"})
     _sealed(world, application)
     objection = results.objection_file(
         publicity=publicity,
@@ -1156,6 +1179,17 @@ def _objection_cells() -> list[StateAction]:
             lambda world, o: o.state == ObjectionState.DISMISSED,
             "dismissed",
         ),
+        "uphold_lower": (
+            lambda world, o: {
+                "step": "conclude",
+                "upheld": "1",
+                "effect": "lower",
+                "level": o.publicity.edition.level_scheme.levels.get(position=1).pk,
+                "answer": "经核查，异议部分属实。",
+            },
+            lambda world, o: o.state == ObjectionState.UPHELD and o.application.level_decision.level.position == 1,
+            "upheld (the level lowered)",
+        ),
         "uphold_withdraw": (
             lambda world, o: {"step": "conclude", "upheld": "1", "effect": "withdraw", "answer": "经核查，异议属实。"},
             lambda world, o: o.state == ObjectionState.UPHELD and o.application.status == LevelStatus.NOT_AWARDED,
@@ -1182,6 +1216,62 @@ def _objection_cells() -> list[StateAction]:
 
 
 ACTIONS += _objection_cells()
+
+# --- notices: the applicant's answer to the secretariat's question about an objection --------------------------------
+# States are "objection:<open|concluded>|request:<unanswered|answered>": the group answers a request once, while the
+# objection is open.
+
+
+def _reach_objection_request(world, edition, state):
+    """The objection as for the handling cells; the question through `objection_request`, answered through
+    `objection_respond`, the objection dismissed through `objection_conclude`."""
+    from notices import results
+
+    objection_state, request_state = (part.split(":", 1)[1] for part in state.split("|"))
+    objection = _reach_objection_state(world, edition, "received")
+    staff = world.get("staff_user")
+    asked = results.objection_request(
+        actor=staff,
+        objection=objection,
+        question="请说明数据来源。",
+        deadline=timezone.now() + datetime.timedelta(days=3),
+    )
+    if request_state == "answered":
+        results.objection_respond(actor=world.get("group_user"), request=asked, response="数据来自现场记录。")
+    if objection_state == "concluded":
+        results.objection_conclude(actor=staff, objection=objection, upheld=False, answer="经核查，异议不成立。")
+    return asked
+
+
+def _request_state(asked) -> str:
+    objection = asked.objection
+    objection.refresh_from_db()
+    return (
+        f"objection:{'open' if objection.is_open else 'concluded'}|"
+        f"request:{'answered' if asked.answered_at else 'unanswered'}"
+    )
+
+
+def _request_answered(world, asked, state):
+    assert asked.response == "状态矩阵：这是小组的说明。", "the answer was not stored"
+
+
+ACTIONS += [
+    StateAction(
+        "objection_answer",
+        "notices:objection_answer",
+        "group",
+        "rs_edition",
+        machine="objection_request",
+        possible=("objection:open|request:unanswered",),
+        impossible=("objection:open|request:answered", "objection:concluded|request:unanswered"),
+        data=lambda world, asked: {"response": "状态矩阵：这是小组的说明。"},
+        reach=_reach_objection_request,
+        state_of=_request_state,
+        effect=_request_answered,
+        repeat=lambda state: False,
+    ),
+]
 
 # --- notices: the publicity (公示) and the finalisation (结果公布) ----------------------------------------------------
 # States are "publicity:<none|scheduled|open|ended|finalised>|objections:<none|open>" of rs_other_edition (released
@@ -1739,4 +1829,49 @@ def test_every_state_of_the_review_machines_is_covered():
         untried = sorted(states - tried[machine])
         if untried:
             problems.append(f"{machine}: no state cell tries {', '.join(untried)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_state_of_the_results_and_session_machines_is_covered():
+    """The objection's, the certificate batch's and the presentation session's states (their enums) are each tried
+    by some cell; every step of an objection has a cell in each open state and in a concluded one, and an upheld
+    objection has a cell for each of its effects (ObjectionEffect); a state or an effect added to those enums
+    without cells fails here."""
+    from notices.models_certificates import BatchState
+    from notices.models_results import OPEN_OBJECTION_STATES, ObjectionEffect, ObjectionState
+    from reviews.enums import RoundState, SessionState
+
+    problems = []
+    tried = collections.defaultdict(set)
+    for action in ACTIONS:
+        for state in (*action.possible, *action.impossible):
+            if action.machine == "session":
+                round_part, session_part = (part.split(":", 1)[1] for part in state.split("|"))
+                tried["session round"].add(round_part)
+                tried["session"].add(session_part)
+            else:
+                tried[action.machine].add(state)
+    wanted = {
+        "objection": set(ObjectionState.values),
+        "certificate_batch": {*BatchState.values, "none"},
+        "session": set(SessionState.values),
+        "session round": {RoundState.OPEN, RoundState.CLOSED},
+    }
+    for machine, states in wanted.items():
+        untried = sorted(states - tried[machine])
+        if untried:
+            problems.append(f"{machine}: no state cell tries {', '.join(untried)}")
+    for action in ACTIONS:
+        if action.machine != "objection":
+            continue
+        if set(action.possible) != set(OPEN_OBJECTION_STATES):
+            problems.append(f"{action.key}: cells in {sorted(action.possible)}, not every open state")
+        if not set(action.impossible) - set(OPEN_OBJECTION_STATES) or set(action.impossible) & set(
+            OPEN_OBJECTION_STATES
+        ):
+            problems.append(f"{action.key}: impossible only in concluded states, and in one at least")
+    keys = {action.key for action in ACTIONS}
+    for effect in ObjectionEffect.values:
+        if f"objection_uphold_{effect}" not in keys:
+            problems.append(f"an upheld objection's effect {effect!r} has no cell objection_uphold_{effect}")
     assert not problems, "\n".join(problems)
