@@ -15,8 +15,11 @@ upheld one changes), the certificate batch's (`BatchState`) and the presentation
 coverage tests fail when a machine gains a move or a state that no cell covers. Machines without an enum of their
 own have cells for the states their services check: the panel's conclusion (sheets complete; the level scheme
 counting the round not voting or released), the level scheme (a level change, the committee vote and its reset),
-the results publicity (publish, finalise), a presentation slot's move and its file upload. A state where the action already stands where it leads (a repeated request) is answered as done by
-the views; such a cell checks only that nothing was written and the state is unchanged.
+the results publicity (publish, finalise), a presentation slot's move and its file upload, an on-site visit's
+change and photos (by the on-site round's state).
+
+A state where the action already stands where it leads (a repeated request) is answered as done by the views; such
+a cell checks only that nothing was written and the state is unchanged.
 
 Cells are keyed `action|state|possible-or-impossible`; tests/authz_summary.py prints "authz states: A actions ×
 their states = C cells, W wrong outcomes" after a run.
@@ -1668,6 +1671,84 @@ def _presentation_cells() -> list[StateAction]:
 
 
 ACTIONS += _presentation_cells()
+
+
+# --- reviews: on-site visits (现场评审) -------------------------------------------------------------------------------
+# States are the on-site round's (RoundState): staff change a visit (its time, place, panel) and the visit's panel
+# adds photos until the round is closed.
+
+
+def _reach_visit(world, visit, state):
+    """The visit's expert in the programme's pool (the world's way, as for the presentation judge: a pool entry;
+    the pool's import is a file upload), then the round moved."""
+    from reviews.models import PoolEntry
+
+    PoolEntry.objects.get_or_create(
+        programme=visit.round.edition.programme,
+        expert=world.get("expert_user").expert_profile,
+        defaults={"categories": ["problem_solving", "innovation"]},
+    )
+    _round_to(world, visit.round, state)
+    return visit
+
+
+def _visit_edit_data(world, visit):
+    from reviews import onsite
+
+    panel = onsite.visit_with_panel(visit).panel
+    return {
+        "starts_at": _later(5).replace("T", " "),
+        "address": "状态矩阵：上海市浦东新区张江路 1 号",
+        "notes": "",
+        "experts": [a.expert_id for a in panel],
+    }
+
+
+def _visit_photo_data(world, visit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories.reviews_onsite import png_bytes
+
+    return {"photo": SimpleUploadedFile("现场.png", png_bytes(), content_type="image/png"), "caption": "状态矩阵"}
+
+
+def _onsite_cells() -> list[StateAction]:
+    from reviews.enums import RoundState
+
+    open_, discussion, closed = RoundState.OPEN, RoundState.DISCUSSION, RoundState.CLOSED
+    return [
+        StateAction(
+            "visit_edit",
+            "reviews:visit_edit",
+            "staff",
+            "on_own_visit",
+            machine="onsite_round",
+            possible=(open_, discussion),
+            impossible=(closed,),
+            data=_visit_edit_data,
+            reach=_reach_visit,
+            state_of=lambda visit: _round_state(visit.round),
+            effect=lambda world, visit, state: _assert_equal(visit.address, "状态矩阵：上海市浦东新区张江路 1 号"),
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "visit_photo_add",
+            "reviews:visit_photo_upload",
+            "expert",
+            "on_own_visit",
+            machine="onsite_round",
+            possible=(open_, discussion),
+            impossible=(closed,),
+            data=_visit_photo_data,
+            reach=_reach_visit,
+            state_of=lambda visit: _round_state(visit.round),
+            effect=lambda world, visit, state: _assert_equal(visit.photos.filter(caption="状态矩阵").count(), 1),
+            repeat=lambda state: False,
+        ),
+    ]
+
+
+ACTIONS += _onsite_cells()
 
 
 # Moves of the transition table no per-application URL makes: each is made for a whole edition by the page named,
