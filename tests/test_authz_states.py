@@ -1584,6 +1584,28 @@ def _uploaded_presentation(world, slot, state):
     assert slot.file_name == "发表材料.pdf", "the presentation file was not stored"
 
 
+def _session_change_data(world, session):
+    return {
+        "name": "状态矩阵：第一场",
+        "venue": "上海市质量协会 5楼会议室",
+        "starts_at": _later(4),
+        "slot_minutes": "20",
+        "upload_deadline": _later(3),
+        "instructions": "",
+    }
+
+
+def _second_judge(world, session):
+    """Another expert of the programme's pool to add as a judge (the pool factory)."""
+    from tests.factories.reviews import pool_expert
+
+    session.authz_judge = pool_expert(session.round.edition.programme)
+
+
+def _judges_data(world, session):
+    return {"judges": [world.get("expert_user").expert_profile.pk, session.authz_judge.pk]}
+
+
 def _presentation_cells() -> list[StateAction]:
     from reviews.enums import SessionState
 
@@ -1633,6 +1655,35 @@ def _presentation_cells() -> list[StateAction]:
             reach=_reach_session,
             state_of=_session_state,
             effect=_judged,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_change",
+            "reviews:presentation_session",
+            "staff",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", o),),
+            impossible=(sess("open", c),),
+            data=_session_change_data,
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.name, "状态矩阵：第一场"),
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_judges",
+            "reviews:presentation_session_judges",
+            "staff",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", o),),
+            impossible=(sess("open", c), sess("closed", o)),
+            data=_judges_data,
+            reach=_reach_session,
+            prepare=_second_judge,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.judges.count(), 2),
             repeat=lambda state: False,
         ),
         StateAction(
