@@ -189,6 +189,18 @@ def _decimal(value, label: str) -> Decimal | None:
     return number
 
 
+def _refuse_if_ranking_frozen(round_: ReviewRound) -> None:
+    """The agreed score is an adjustment of the combined ranking (`panel_adjustments`): once the committee votes
+    on a list counting this round, or the list is released, a new conclusion would change the list under the votes
+    or the released results behind their checksum (publicity, finalisation and certificates then stop as
+    tampered). The schemes are locked, like a level change locks its scheme."""
+    from .levels import _refuse_if_frozen
+    from .models_levels import LevelScheme
+
+    for scheme in LevelScheme.objects.select_for_update().filter(rounds__round=round_).order_by("pk"):
+        _refuse_if_frozen(scheme)
+
+
 @transaction.atomic
 def panel_conclusion_record(
     *,
@@ -205,7 +217,8 @@ def panel_conclusion_record(
     round's result plus `adjustment` (+/− points), else the round's result. A score that differs from the round's
     result needs a reason; it stays within 0 and the rubric's total. Only the panel's leader (not for an
     application they are conflicted with) and staff, and only once every live assignment of the panel is
-    submitted. Locks the panel; audited `panel_conclusion.recorded` with the scores before and after."""
+    submitted and while no level scheme counting the round is being voted on or released. Locks the panel;
+    audited `panel_conclusion.recorded` with the scores before and after."""
     panel = Panel.objects.select_for_update(of=("self",)).select_related("round", "leader").get(pk=panel.pk)
     is_staff = roles.is_staff(actor)
     if not is_staff and (panel.leader is None or panel.leader.user_id != getattr(actor, "pk", None)):
@@ -214,6 +227,7 @@ def panel_conclusion_record(
         raise BusinessRuleError(
             _("Not every expert of the panel has submitted: the conclusion waits."), code="incomplete"
         )
+    _refuse_if_ranking_frozen(panel.round)
     if not _panel_assignments(panel).filter(application=application).exists():
         raise BusinessRuleError(_("This application is not judged by this panel."), code="not_in_panel")
     if application.pk in _hidden_for(actor, panel.round):

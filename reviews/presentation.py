@@ -404,6 +404,10 @@ def upload_problem(slot: SessionSlot, now=None) -> str:
     now = now or timezone.now()
     if slot.session.is_closed:
         return _("The session is closed.")
+    # A session left open when its round closed takes no file either: the round's results are final (scores,
+    # moves and judges are refused there too).
+    if slot.round.is_closed:
+        return _("The round is closed.")
     if slot.session.upload_deadline and now >= slot.session.upload_deadline:
         return _("The deadline for the presentation file has passed.")
     return ""

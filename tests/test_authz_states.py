@@ -10,9 +10,16 @@ world's object (tests/authz_world.py) is put into a state, and the allowed role 
 
 The state machines are the source of truth: the application's transition table (`applications.enums.TRANSITIONS`,
 as extended by reviews and notices at start-up), the review round's moves (`reviews.rounds.ROUND_MOVES`), the
-score sheet's and the assignment's states. The coverage tests fail when a machine gains a move or a state that no
-cell covers. A state where the action already stands where it leads (a repeated request) is answered as done by
-the views; such a cell checks only that nothing was written and the state is unchanged.
+score sheet's and the assignment's states, the objection's (`ObjectionState`, with `ObjectionEffect` for what an
+upheld one changes), the certificate batch's (`BatchState`) and the presentation session's (`SessionState`). The
+coverage tests fail when a machine gains a move or a state that no cell covers. Machines without an enum of their
+own have cells for the states their services check: the panel's conclusion (sheets complete; the level scheme
+counting the round not voting or released), the level scheme (a level change, the committee vote and its reset),
+the results publicity (publish, finalise), a presentation slot's move and its file upload, an on-site visit's
+change and photos (by the on-site round's state).
+
+A state where the action already stands where it leads (a repeated request) is answered as done by the views; such
+a cell checks only that nothing was written and the state is unchanged.
 
 Cells are keyed `action|state|possible-or-impossible`; tests/authz_summary.py prints "authz states: A actions ×
 their states = C cells, W wrong outcomes" after a run.
@@ -843,13 +850,967 @@ ACTIONS += [
     ),
 ]
 
+# --- reviews: the panel's conclusion (合议) -----------------------------------------------------------------------
+# States are "sheets:<complete|incomplete>|levels:<none|counted|voting|released>": the leader concludes once every
+# sheet of the panel is submitted, and only while the combined ranking the conclusion feeds (its agreed score is an
+# adjustment of the round's result, reviews.levels) can still change: not once the committee votes or the list is
+# released (the released results' checksum includes the adjusted scores).
+
+
+def _counting_scheme(world, edition, round_, *, vote: bool = False):
+    """The edition's level scheme counting `round_` alone (the levels factory: staff set it up on the rules page);
+    with `vote`, the world's staff member is its committee (scheme_save, the settings page's service)."""
+    from reviews import levels
+    from tests.factories.reviews_levels import level_scheme
+
+    scheme = level_scheme(edition, {round_: 100}, levels=[("标杆级", None, "100", None)])
+    if vote:
+        levels.scheme_save(
+            actor=world.get("staff_user"),
+            scheme=scheme,
+            weights={round_.pk: 100},
+            tie_break=[],
+            vote_required=True,
+            threshold=(1, 1),
+            members=[world.get("staff_user")],
+        )
+    return scheme
+
+
+def _scheme_to(world, scheme, round_, state: str):
+    """A scheme from "counted" (no votes, unreleased) to "voting" (a committee vote cast, vote_cast) or
+    "released" (the round closed and the list released, scheme_release)."""
+    from reviews import levels
+
+    if state == "voting":
+        levels.vote_cast(actor=world.get("staff_user"), scheme=scheme, approve=True)
+    elif state == "released":
+        _round_to(world, round_, "closed")
+        levels.scheme_release(actor=world.get("staff_user"), scheme=scheme)
+
+
+def _levels_state_of(round_) -> str:
+    from reviews.models_levels import CommitteeVote, SchemeRound
+
+    counted = SchemeRound.objects.filter(round=round_).select_related("scheme").first()
+    if counted is None:
+        return "none"
+    scheme = counted.scheme
+    if scheme.is_released:
+        return "released"
+    return "voting" if CommitteeVote.objects.filter(scheme=scheme).exists() else "counted"
+
+
+def _reach_panel(world, panel, state):
+    """Incomplete: another expert of the pool is assigned the panel's application and has no sheet yet (the
+    assignment factory: the assignment run's own result, without running the solver)."""
+    from tests.factories.reviews import assigned, pool_expert
+
+    sheets, levels_state = (part.split(":", 1)[1] for part in state.split("|"))
+    round_ = panel.round
+    if sheets == "incomplete":
+        assigned(round_, panel.authz_application, pool_expert(round_.edition.programme))
+    if levels_state != "none":
+        scheme = _counting_scheme(world, round_.edition, round_, vote=levels_state == "voting")
+        if levels_state == "counted":
+            _round_to(world, round_, "closed")  # the consensus meeting after scoring closed, before the vote
+        _scheme_to(world, scheme, round_, levels_state)
+    return panel
+
+
+def _panel_state(panel) -> str:
+    from reviews.panel import panel_complete
+
+    return f"sheets:{'complete' if panel_complete(panel) else 'incomplete'}|levels:{_levels_state_of(panel.round)}"
+
+
+def _conclusion_data(world, panel):
+    prefix = f"app{panel.authz_application.pk}"
+    return {f"{prefix}-recommended_level": "标杆级", f"{prefix}-notes": "状态矩阵：合议结论"}
+
+
+def _concluded(world, panel, state):
+    from reviews.models import PanelConclusion
+
+    conclusion = PanelConclusion.objects.filter(panel=panel, application=panel.authz_application).first()
+    assert conclusion is not None and conclusion.notes == "状态矩阵：合议结论", "the conclusion was not recorded"
+
+
+def _panel(sheets: str, levels_state: str = "none") -> str:
+    return f"sheets:{sheets}|levels:{levels_state}"
+
+
+ACTIONS += [
+    StateAction(
+        "panel_conclude",
+        "reviews:panel_conclude",
+        "expert",
+        "pn_own_panel",
+        machine="panel",
+        possible=(_panel("complete"), _panel("complete", "counted")),
+        impossible=(
+            _panel("incomplete"),
+            _panel("complete", "voting"),
+            _panel("complete", "released"),
+        ),
+        kwargs=lambda panel: {"pk": panel.pk, "application_pk": panel.authz_application.pk},
+        data=_conclusion_data,
+        reach=_reach_panel,
+        state_of=_panel_state,
+        effect=_concluded,
+        repeat=lambda state: False,
+    ),
+]
+
+# --- reviews: the combined ranking before the release (评定): a level change and the committee vote ----------------
+# States are "vote:<required|none>|votes:<none|other|mine>|<unreleased|released>" of lv_edition's scheme counting one
+# round. A level changes only before the vote begins and the release; a committee member votes once, before the
+# release, on a scheme that takes a vote.
+
+
+def _reach_scheme(world, edition, state):
+    from reviews import levels
+    from reviews.models import ReviewRound
+    from tests.factories.reviews import review_round
+
+    vote, votes, released = (part.split(":", 1)[-1] for part in state.split("|"))
+    world.get("lv_application")  # the edition's candidate
+    round_ = review_round(edition)
+    _round_to(world, round_, "closed")
+    scheme = _counting_scheme(world, edition, round_, vote=vote == "required")
+    if votes != "none":
+        # Another committee member votes (added through scheme_save, with the world's staff member).
+        other = staff_member_other(world)
+        levels.scheme_save(
+            actor=world.get("staff_user"),
+            scheme=scheme,
+            weights={round_.pk: 100},
+            tie_break=[],
+            vote_required=True,
+            threshold=(1, 2),
+            members=[world.get("staff_user"), other],
+        )
+        voter = world.get("staff_user") if votes == "mine" else other
+        levels.vote_cast(actor=voter, scheme=scheme, approve=True)
+    if released == "released":
+        levels.scheme_release(actor=world.get("staff_user"), scheme=scheme)
+    assert ReviewRound.objects.filter(edition=edition).count() == 1
+    scheme.refresh_from_db()
+    return scheme
+
+
+def staff_member_other(world):
+    from tests.factories import staff_user
+
+    return staff_user(email="committee-2@authz.test")
+
+
+def _scheme_state(scheme) -> str:
+    from reviews.models_levels import CommitteeVote
+
+    votes = CommitteeVote.objects.filter(scheme=scheme)
+    staff = scheme.authz_staff_pk
+    mine = votes.filter(member_id=staff).exists()
+    who = "mine" if mine else "other" if votes.exists() else "none"
+    return (
+        f"vote:{'required' if scheme.vote_required else 'none'}|votes:{who}|"
+        f"{'released' if scheme.is_released else 'unreleased'}"
+    )
+
+
+def _reach_scheme_for(world, edition, state):
+    scheme = _reach_scheme(world, edition, state)
+    scheme.authz_staff_pk = world.get("staff_user").pk  # kept for state_of
+    scheme.authz_application = world.get("lv_application")
+    return scheme
+
+
+def _level_change_data(world, scheme):
+    """The level the application does not have now (no level when it has one)."""
+    from reviews import levels
+
+    table = levels.combined_table(scheme, with_chain_scores=False)
+    row = next((r for r in table.rows if r.application_id == scheme.authz_application.pk), None)
+    wanted = None if row is not None and row.level else scheme.levels.first()
+    scheme.authz_wanted = wanted
+    return {"level": wanted.pk if wanted else "", "reason": "状态矩阵：委员会意见"}
+
+
+def _level_changed(world, scheme, state):
+    from reviews.models_levels import LevelDecision
+
+    decision = LevelDecision.objects.filter(application=scheme.authz_application).first()
+    wanted = scheme.authz_wanted
+    assert decision is not None and decision.changed, "the level was not changed"
+    assert decision.level_id == (wanted.pk if wanted else None), f"the level is {decision.level}, not {wanted}"
+
+
+def _voted(world, scheme, state):
+    assert scheme.votes.filter(member=world.get("staff_user")).exists(), "the vote was not recorded"
+
+
+def _scheme(vote: str, votes: str, released: str = "unreleased") -> str:
+    return f"vote:{vote}|votes:{votes}|{released}"
+
+
+ACTIONS += [
+    StateAction(
+        "level_change",
+        "reviews:levels_change",
+        "staff",
+        "lv_edition",
+        machine="scheme",
+        possible=(_scheme("none", "none"), _scheme("required", "none")),
+        impossible=(_scheme("required", "other"), _scheme("required", "mine"), _scheme("none", "none", "released")),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id, "application_pk": scheme.authz_application.pk},
+        data=_level_change_data,
+        reach=_reach_scheme_for,
+        state_of=_scheme_state,
+        effect=_level_changed,
+        repeat=lambda state: False,
+    ),
+    StateAction(
+        "committee_vote",
+        "reviews:levels_vote",
+        "staff",
+        "lv_edition",
+        machine="scheme",
+        possible=(_scheme("required", "none"), _scheme("required", "other")),
+        impossible=(
+            _scheme("none", "none"),
+            _scheme("required", "mine"),
+            _scheme("required", "mine", "released"),
+        ),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id},
+        data=lambda world, scheme: {"approve": "yes"},
+        reach=_reach_scheme_for,
+        state_of=_scheme_state,
+        effect=_voted,
+        # Voting again is answered "you have voted already"; it must still write nothing.
+        repeat=lambda state: "votes:mine" in state,
+    ),
+    StateAction(
+        "committee_votes_reset",
+        "reviews:levels_votes_reset",
+        "staff",
+        "lv_edition",
+        machine="scheme",
+        possible=(_scheme("required", "other"), _scheme("required", "mine")),
+        impossible=(_scheme("required", "none"), _scheme("required", "mine", "released")),
+        kwargs=lambda scheme: {"edition_pk": scheme.edition_id},
+        data=lambda world, scheme: {"reason": "等级需调整"},
+        reach=_reach_scheme_for,
+        state_of=_scheme_state,
+        effect=lambda world, scheme, state: _assert_equal(scheme.votes.count(), 0),
+        repeat=lambda state: False,
+    ),
+]
+
+
+# --- notices: handling an objection (异议处理) -----------------------------------------------------------------------
+# States are the objection's (notices.models_results.ObjectionState): staff assign, note, ask the applicant and
+# conclude while it is open (received or under investigation); a concluded objection (upheld or dismissed) is closed.
+
+
+def _reach_objection_state(world, edition, state):
+    """Filed through `objection_file` while the window is open (dates as for objection_file above), assigned
+    through `objection_assign`, concluded through `objection_conclude` (an upheld one withdraws the award). The
+    world's release has no checksum yet: sealed first, as staff do once (`released_scheme_seal`)."""
+    from notices import results
+    from notices.models_results import ObjectionState
+    from reviews.models_levels import AwardLevel
+
+    publicity = _reach_objection(world, edition, _window("open"))
+    application = world.get("rs_application")
+    # A lower level to lower to: the world's released scheme has one level (built raw, as the world builds its
+    # release; no service adds a level to a released scheme).
+    AwardLevel.objects.get_or_create(scheme=edition.level_scheme, position=1, defaults={"name": "优秀级"})
+    _sealed(world, application)
+    objection = results.objection_file(
+        publicity=publicity,
+        application_id=application.pk,
+        real_name="李四",
+        mobile="13912345678",
+        reason="该成果的数据与现场不符。",
+        consent=True,
+    )
+    staff = world.get("staff_user")
+    if state == ObjectionState.INVESTIGATING:
+        results.objection_assign(actor=staff, objection=objection, assignee=staff)
+    elif state in (ObjectionState.UPHELD, ObjectionState.DISMISSED):
+        results.objection_conclude(
+            actor=staff,
+            objection=objection,
+            upheld=state == ObjectionState.UPHELD,
+            answer="经核查，异议属实。" if state == ObjectionState.UPHELD else "经核查，异议不成立。",
+            effect="withdraw" if state == ObjectionState.UPHELD else "",
+        )
+    objection.refresh_from_db()
+    return objection
+
+
+def _objection_effect(check: Callable[[Any, Any], bool], what: str):
+    def effect(world, objection, state):
+        assert check(world, objection), f"the objection was not {what}"
+
+    return effect
+
+
+def _objection_cells() -> list[StateAction]:
+    from notices.models_results import ObjectionState
+
+    open_states = (ObjectionState.RECEIVED, ObjectionState.INVESTIGATING)
+    closed = (ObjectionState.UPHELD, ObjectionState.DISMISSED)
+    steps = {
+        "assign": (
+            lambda world, o: {"step": "assign", "assignee": world.get("staff_user").pk},
+            lambda world, o: o.assignee_id == world.get("staff_user").pk and o.state == ObjectionState.INVESTIGATING,
+            "assigned",
+        ),
+        "note": (
+            lambda world, o: {"step": "note", "text": "状态矩阵：电话核实"},
+            lambda world, o: o.notes.filter(text="状态矩阵：电话核实").exists(),
+            "noted",
+        ),
+        "request": (
+            lambda world, o: {"step": "request", "question": "请说明数据来源。", "deadline": _later(3)},
+            lambda world, o: o.requests.filter(question="请说明数据来源。").exists(),
+            "asked",
+        ),
+        "dismiss": (
+            lambda world, o: {"step": "conclude", "upheld": "0", "effect": "", "answer": "经核查，异议不成立。"},
+            lambda world, o: o.state == ObjectionState.DISMISSED,
+            "dismissed",
+        ),
+        "uphold_lower": (
+            lambda world, o: {
+                "step": "conclude",
+                "upheld": "1",
+                "effect": "lower",
+                "level": o.publicity.edition.level_scheme.levels.get(position=1).pk,
+                "answer": "经核查，异议部分属实。",
+            },
+            lambda world, o: o.state == ObjectionState.UPHELD and o.application.level_decision.level.position == 1,
+            "upheld (the level lowered)",
+        ),
+        "uphold_withdraw": (
+            lambda world, o: {"step": "conclude", "upheld": "1", "effect": "withdraw", "answer": "经核查，异议属实。"},
+            lambda world, o: o.state == ObjectionState.UPHELD and o.application.status == LevelStatus.NOT_AWARDED,
+            "upheld (the award withdrawn)",
+        ),
+    }
+    return [
+        StateAction(
+            f"objection_{step}",
+            "notices:objection_detail",
+            "staff",
+            "rs_edition",
+            machine="objection",
+            possible=open_states,
+            impossible=closed,
+            data=data,
+            reach=_reach_objection_state,
+            state_of=lambda obj: obj.state,
+            effect=_objection_effect(check, what),
+            repeat=lambda state: False,
+        )
+        for step, (data, check, what) in steps.items()
+    ]
+
+
+ACTIONS += _objection_cells()
+
+# --- notices: the applicant's answer to the secretariat's question about an objection --------------------------------
+# States are "objection:<open|concluded>|request:<unanswered|answered>": the group answers a request once, while the
+# objection is open.
+
+
+def _reach_objection_request(world, edition, state):
+    """The objection as for the handling cells; the question through `objection_request`, answered through
+    `objection_respond`, the objection dismissed through `objection_conclude`."""
+    from notices import results
+
+    objection_state, request_state = (part.split(":", 1)[1] for part in state.split("|"))
+    objection = _reach_objection_state(world, edition, "received")
+    staff = world.get("staff_user")
+    asked = results.objection_request(
+        actor=staff,
+        objection=objection,
+        question="请说明数据来源。",
+        deadline=timezone.now() + datetime.timedelta(days=3),
+    )
+    if request_state == "answered":
+        results.objection_respond(actor=world.get("group_user"), request=asked, response="数据来自现场记录。")
+    if objection_state == "concluded":
+        results.objection_conclude(actor=staff, objection=objection, upheld=False, answer="经核查，异议不成立。")
+    return asked
+
+
+def _request_state(asked) -> str:
+    objection = asked.objection
+    objection.refresh_from_db()
+    return (
+        f"objection:{'open' if objection.is_open else 'concluded'}|"
+        f"request:{'answered' if asked.answered_at else 'unanswered'}"
+    )
+
+
+def _request_answered(world, asked, state):
+    assert asked.response == "状态矩阵：这是小组的说明。", "the answer was not stored"
+
+
+ACTIONS += [
+    StateAction(
+        "objection_answer",
+        "notices:objection_answer",
+        "group",
+        "rs_edition",
+        machine="objection_request",
+        possible=("objection:open|request:unanswered",),
+        impossible=("objection:open|request:answered", "objection:concluded|request:unanswered"),
+        data=lambda world, asked: {"response": "状态矩阵：这是小组的说明。"},
+        reach=_reach_objection_request,
+        state_of=_request_state,
+        effect=_request_answered,
+        repeat=lambda state: False,
+    ),
+]
+
+# --- notices: the publicity (公示) and the finalisation (结果公布) ----------------------------------------------------
+# States are "publicity:<none|scheduled|open|ended|finalised>|objections:<none|open>" of rs_other_edition (released
+# levels, an awarded application). Staff publish (or change) the publicity until it starts; they finalise once it
+# has ended with every objection concluded.
+
+
+def _reach_publicity(world, edition, state):
+    """Published through `publicity_publish` with the start chosen so that the window is where the state says
+    (a start in the past is how a window that has run is reached without waiting); an objection filed through
+    `objection_file` at a time inside the window; finalised through `edition_finalise`."""
+    from notices import results
+    from reviews.checksum import released_scheme_seal
+
+    window, objections = (part.split(":", 1)[1] for part in state.split("|"))
+    application = world.get("rs_other_application")
+    staff = world.get("staff_user")
+    released_scheme_seal(actor=staff, scheme=edition.level_scheme)
+    now = timezone.now()
+    start = {
+        "scheduled": now + datetime.timedelta(days=2),
+        "open": now - datetime.timedelta(hours=1),
+        "ended": now - datetime.timedelta(days=40),
+        "finalised": now - datetime.timedelta(days=40),
+    }.get(window)
+    if start is not None:
+        publicity = results.publicity_publish(actor=staff, edition=edition, starts_at=start, working_days=7)
+        if objections == "open":
+            results.objection_file(
+                publicity=publicity,
+                application_id=application.pk,
+                real_name="李四",
+                mobile="13912345678",
+                reason="该成果的数据与现场不符。",
+                consent=True,
+                now=publicity.starts_at + datetime.timedelta(hours=1),
+            )
+        if window == "finalised":
+            results.edition_finalise(actor=staff, publicity=publicity)
+    edition.authz_application = application
+    return edition
+
+
+def _publicity_state(edition) -> str:
+    from notices.models_results import OPEN_OBJECTION_STATES, ResultsPublicity
+
+    publicity = ResultsPublicity.objects.filter(edition=edition).first()
+    if publicity is None:
+        return "publicity:none|objections:none"
+    now = timezone.now()
+    if publicity.is_finalised:
+        window = "finalised"
+    else:
+        window = "scheduled" if now < publicity.starts_at else "open" if now < publicity.ends_at else "ended"
+    objections = "open" if publicity.objections.filter(state__in=OPEN_OBJECTION_STATES).exists() else "none"
+    return f"publicity:{window}|objections:{objections}"
+
+
+def _publish_data(world, edition):
+    edition.authz_starts = _later(3)
+    return {"starts_at": edition.authz_starts, "working_days": "7"}
+
+
+def _published(world, edition, state):
+    publicity = edition.results_publicity
+    assert f"{timezone.localtime(publicity.starts_at):%Y-%m-%dT%H:%M}" == edition.authz_starts, "not published"
+
+
+def _finalised(world, edition, state):
+    application = edition.authz_application
+    application.refresh_from_db()
+    assert edition.results_publicity.is_finalised, "the results were not finalised"
+    assert application.status == ResultStatus.AWARD_CONFIRMED, application.status
+
+
+def _publicity(window: str, objections: str = "none") -> str:
+    return f"publicity:{window}|objections:{objections}"
+
+
+ACTIONS += [
+    StateAction(
+        "publicity_publish",
+        "notices:results_publish",
+        "staff",
+        "rs_other_edition",
+        machine="results",
+        possible=(_publicity("none"), _publicity("scheduled")),
+        impossible=(_publicity("open"), _publicity("ended"), _publicity("finalised")),
+        kwargs=lambda edition: {"edition_pk": edition.pk},
+        data=_publish_data,
+        reach=_reach_publicity,
+        state_of=_publicity_state,
+        effect=_published,
+        repeat=lambda state: False,
+    ),
+    StateAction(
+        "results_finalise",
+        "notices:results_finalise",
+        "staff",
+        "rs_other_edition",
+        machine="results",
+        possible=(_publicity("ended"),),
+        impossible=(
+            _publicity("scheduled"),
+            _publicity("open"),
+            _publicity("ended", "open"),
+            _publicity("finalised"),
+        ),
+        actions=(ResultAction.CONFIRM_AWARD,),
+        kwargs=lambda edition: {"edition_pk": edition.pk},
+        reach=_reach_publicity,
+        state_of=_publicity_state,
+        effect=_finalised,
+        repeat=lambda state: False,
+    ),
+]
+
+# --- notices: the certificate batch (获奖证书) ------------------------------------------------------------------------
+# States are the edition's latest batch's (notices.models_certificates.BatchState), or "none": staff start a batch
+# unless one is running, and resume a running one (its worker died).
+
+
+def _reach_batch(world, edition, state):
+    """Started through `certificate_batch_start` (lanes not queued: the test runs them), finished by running its
+    lanes (`certificate_batch_chunk_run`, what the task does); failed the way a batch fails in use: the template
+    changed while it ran (`certificate_template_save`)."""
+    from notices import certificates
+    from notices.models_certificates import BatchState
+    from tests.factories.certificates import certificate_template
+
+    world.get("ct_pair")
+    staff = world.get("staff_user")
+    if state != "none":
+        batch = certificates.certificate_batch_start(actor=staff, edition=edition, queue=False)
+        if state == BatchState.FAILED:
+            certificate_template(edition, title="荣誉证书（修订）")
+        if state in (BatchState.FINISHED, BatchState.FAILED):
+            while certificates.certificate_batch_chunk_run(batch_id=batch.pk, lane=0, lanes=1):
+                pass
+    return edition
+
+
+def _batch_state(edition) -> str:
+    from notices.certificates import latest_batch
+
+    batch = latest_batch(edition)
+    return batch.state if batch else "none"
+
+
+def _reach_latest_batch(world, edition, state):
+    from notices.certificates import latest_batch
+
+    batch = latest_batch(_reach_batch(world, edition, state))
+    batch.authz_heartbeat = batch.heartbeat_at
+    return batch
+
+
+def _batch_started(world, edition, state):
+    from notices.certificates import running_batch
+
+    assert running_batch(edition) is not None, "no batch was started"
+
+
+def _batch_resumed(world, batch, state):
+    assert batch.is_running and batch.heartbeat_at > batch.authz_heartbeat, "the batch was not resumed"
+
+
+def _certificate_cells() -> list[StateAction]:
+    from notices.models_certificates import BatchState
+
+    return [
+        StateAction(
+            "certificate_batch_start",
+            "notices:certificate_batch_start",
+            "staff",
+            "ct_edition",
+            machine="certificate_batch",
+            possible=("none", BatchState.FINISHED, BatchState.FAILED),
+            impossible=(BatchState.RUNNING,),
+            kwargs=lambda edition: {"edition_pk": edition.pk},
+            reach=_reach_batch,
+            state_of=_batch_state,
+            effect=_batch_started,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "certificate_batch_resume",
+            "notices:certificate_batch_resume",
+            "staff",
+            "ct_edition",
+            machine="certificate_batch",
+            possible=(BatchState.RUNNING,),
+            impossible=(BatchState.FINISHED, BatchState.FAILED),
+            reach=_reach_latest_batch,
+            state_of=lambda batch: batch.state,
+            effect=_batch_resumed,
+            repeat=lambda state: False,
+        ),
+    ]
+
+
+ACTIONS += _certificate_cells()
+
+
+# --- reviews: the presentation competition's sessions (发表赛) -------------------------------------------------------
+# States are "round:<RoundState>|session:<SessionState>" of pr_session (pr_round's first session, judged by the
+# world's expert, holding own_group's presentation): staff close and reopen a session; its judges score while it and
+# the round are open; staff move a presentation between open sessions of an open round (on the day: a group swaps
+# sessions); the group uploads its file while the session is open, before the session's deadline.
+
+
+def _session_to(world, session, state: str):
+    """The session through `session_close` / `session_reopen` (while the round is open), then the round."""
+    from reviews import presentation
+
+    round_state, session_state = (part.split(":", 1)[1] for part in state.split("|"))
+    staff = world.get("staff_user")
+    session.refresh_from_db()
+    if session_state == "closed":
+        presentation.session_close(actor=staff, session=session)
+    elif session.is_closed:
+        presentation.session_reopen(actor=staff, session=session, reason="状态矩阵")
+    _round_to(world, session.round, round_state)
+    session.refresh_from_db()
+
+
+def _reach_session(world, session, state):
+    _session_to(world, session, state)
+    return session
+
+
+def _session_state(session) -> str:
+    session.refresh_from_db()
+    return f"round:{_round_state(session.round)}|session:{session.state}"
+
+
+def _judge_assignment(world, session):
+    from reviews.models import Assignment
+
+    slot = session.slots.get()
+    return Assignment.objects.get(
+        round=session.round, application=slot.application, expert=world.get("expert_user").expert_profile
+    )
+
+
+def _judge_data(world, session):
+    assignment = _judge_assignment(world, session)
+    sheet = _sheet_of(assignment)
+    values = {f"score_{code}": value for code, value in _scores(assignment, "0.7").items()}
+    values.update({"revision": sheet.revision if sheet else 0, "comment": "发表赛评语"})
+    return values
+
+
+def _judged(world, session, state):
+    sheet = _sheet_of(_judge_assignment(world, session))
+    assert sheet is not None and sheet.comment == "发表赛评语", "the judge's sheet was not saved"
+
+
+def _reach_slot_move(world, slot, state):
+    """States "round:<RoundState>|from:<SessionState>|to:<SessionState>": the slot's session and pr_other_session."""
+    round_state, source, target = (part.split(":", 1)[1] for part in state.split("|"))
+    other = world.get("pr_other_session")
+    _session_to(world, slot.session, f"round:open|session:{source}")
+    _session_to(world, other, f"round:{round_state}|session:{target}")
+    slot.authz_target = other
+    return slot
+
+
+def _slot_move_state(slot) -> str:
+    return (
+        f"round:{_round_state(slot.round)}|from:{slot.session.state}|"
+        f"to:{type(slot.session).objects.get(pk=slot.authz_target.pk).state}"
+    )
+
+
+def _slot_moved(world, slot, state):
+    assert slot.session_id == slot.authz_target.pk, "the presentation was not moved"
+
+
+def _reach_upload(world, slot, state):
+    """States "round:<RoundState>|session:<SessionState>|deadline:<ahead|passed>": the deadline set through
+    `session_change` (the session page's service) before the session is closed."""
+    from reviews import presentation
+
+    round_state, session_state, deadline = (part.split(":", 1)[1] for part in state.split("|"))
+    when = timezone.now() + datetime.timedelta(days=1 if deadline == "ahead" else -1)
+    presentation.session_change(actor=world.get("staff_user"), session=slot.session, data={"upload_deadline": when})
+    _session_to(world, slot.session, f"round:{round_state}|session:{session_state}")
+    return slot
+
+
+def _upload_state(slot) -> str:
+    session = type(slot.session).objects.get(pk=slot.session_id)
+    deadline = "ahead" if session.upload_deadline > timezone.now() else "passed"
+    return f"round:{_round_state(slot.round)}|session:{session.state}|deadline:{deadline}"
+
+
+def _presentation_file(world, slot):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.reviews.test_presentation_services import MINIMAL_PDF
+
+    return {"file": SimpleUploadedFile("发表材料.pdf", MINIMAL_PDF + b"%authz-states\n")}
+
+
+def _uploaded_presentation(world, slot, state):
+    assert slot.file_name == "发表材料.pdf", "the presentation file was not stored"
+
+
+def _session_change_data(world, session):
+    return {
+        "name": "状态矩阵：第一场",
+        "venue": "上海市质量协会 5楼会议室",
+        "starts_at": _later(4),
+        "slot_minutes": "20",
+        "upload_deadline": _later(3),
+        "instructions": "",
+    }
+
+
+def _second_judge(world, session):
+    """Another expert of the programme's pool to add as a judge (the pool factory)."""
+    from tests.factories.reviews import pool_expert
+
+    session.authz_judge = pool_expert(session.round.edition.programme)
+
+
+def _judges_data(world, session):
+    return {"judges": [world.get("expert_user").expert_profile.pk, session.authz_judge.pk]}
+
+
+def _presentation_cells() -> list[StateAction]:
+    from reviews.enums import SessionState
+
+    def sess(round_state, session_state):
+        return f"round:{round_state}|session:{session_state}"
+
+    o, c = SessionState.OPEN, SessionState.CLOSED
+    return [
+        StateAction(
+            "session_close",
+            "reviews:presentation_session_close",
+            "staff",
+            "pr_session",
+            machine="session",
+            # Closing a session of a closed round freezes what the round froze already; it is allowed.
+            possible=(sess("open", o), sess("closed", o)),
+            impossible=(sess("open", c),),
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.state, c),
+            repeat=lambda state: state.endswith(f"session:{c}"),
+        ),
+        StateAction(
+            "session_reopen",
+            "reviews:presentation_session_reopen",
+            "staff",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", c),),
+            impossible=(sess("open", o), sess("closed", c)),
+            data=lambda world, session: {"reason": "评委迟到，重新开放评分。"},
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.state, o),
+            repeat=lambda state: state == sess("open", o),
+        ),
+        StateAction(
+            "session_judge_score",
+            "reviews:presentation_judge_slot",
+            "expert",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", o),),
+            impossible=(sess("open", c), sess("discussion", o), sess("closed", o), sess("closed", c)),
+            kwargs=lambda session: {"pk": session.pk, "slot_pk": session.slots.get().pk},
+            data=_judge_data,
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=_judged,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_change",
+            "reviews:presentation_session",
+            "staff",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", o),),
+            impossible=(sess("open", c),),
+            data=_session_change_data,
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.name, "状态矩阵：第一场"),
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_judges",
+            "reviews:presentation_session_judges",
+            "staff",
+            "pr_session",
+            machine="session",
+            possible=(sess("open", o),),
+            impossible=(sess("open", c), sess("closed", o)),
+            data=_judges_data,
+            reach=_reach_session,
+            prepare=_second_judge,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(session.judges.count(), 2),
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_slot_move",
+            "reviews:presentation_slot_move",
+            "staff",
+            "pr_own_slot",
+            machine="slot_move",
+            possible=(f"round:open|from:{o}|to:{o}",),
+            impossible=(f"round:open|from:{c}|to:{o}", f"round:open|from:{o}|to:{c}", f"round:closed|from:{o}|to:{o}"),
+            data=lambda world, slot: {"session": slot.authz_target.pk},
+            reach=_reach_slot_move,
+            state_of=_slot_move_state,
+            effect=_slot_moved,
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "session_file_upload",
+            "reviews:presentation_group_slot",
+            "group",
+            "pr_own_slot",
+            machine="session_upload",
+            possible=(f"{sess('open', o)}|deadline:ahead",),
+            impossible=(
+                f"{sess('open', c)}|deadline:ahead",
+                f"{sess('open', o)}|deadline:passed",
+                f"{sess('closed', o)}|deadline:ahead",
+            ),
+            data=_presentation_file,
+            reach=_reach_upload,
+            state_of=_upload_state,
+            effect=_uploaded_presentation,
+            repeat=lambda state: False,
+        ),
+    ]
+
+
+ACTIONS += _presentation_cells()
+
+
+# --- reviews: on-site visits (现场评审) -------------------------------------------------------------------------------
+# States are the on-site round's (RoundState): staff change a visit (its time, place, panel) and the visit's panel
+# adds photos until the round is closed.
+
+
+def _reach_visit(world, visit, state):
+    """The visit's expert in the programme's pool (the world's way, as for the presentation judge: a pool entry;
+    the pool's import is a file upload), then the round moved."""
+    from reviews.models import PoolEntry
+
+    PoolEntry.objects.get_or_create(
+        programme=visit.round.edition.programme,
+        expert=world.get("expert_user").expert_profile,
+        defaults={"categories": ["problem_solving", "innovation"]},
+    )
+    _round_to(world, visit.round, state)
+    return visit
+
+
+def _visit_edit_data(world, visit):
+    from reviews import onsite
+
+    panel = onsite.visit_with_panel(visit).panel
+    return {
+        "starts_at": _later(5).replace("T", " "),
+        "address": "状态矩阵：上海市浦东新区张江路 1 号",
+        "notes": "",
+        "experts": [a.expert_id for a in panel],
+    }
+
+
+def _visit_photo_data(world, visit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories.reviews_onsite import png_bytes
+
+    return {"photo": SimpleUploadedFile("现场.png", png_bytes(), content_type="image/png"), "caption": "状态矩阵"}
+
+
+def _onsite_cells() -> list[StateAction]:
+    from reviews.enums import RoundState
+
+    open_, discussion, closed = RoundState.OPEN, RoundState.DISCUSSION, RoundState.CLOSED
+    return [
+        StateAction(
+            "visit_edit",
+            "reviews:visit_edit",
+            "staff",
+            "on_own_visit",
+            machine="onsite_round",
+            possible=(open_, discussion),
+            impossible=(closed,),
+            data=_visit_edit_data,
+            reach=_reach_visit,
+            state_of=lambda visit: _round_state(visit.round),
+            effect=lambda world, visit, state: _assert_equal(visit.address, "状态矩阵：上海市浦东新区张江路 1 号"),
+            repeat=lambda state: False,
+        ),
+        StateAction(
+            "visit_photo_add",
+            "reviews:visit_photo_upload",
+            "expert",
+            "on_own_visit",
+            machine="onsite_round",
+            possible=(open_, discussion),
+            impossible=(closed,),
+            data=_visit_photo_data,
+            reach=_reach_visit,
+            state_of=lambda visit: _round_state(visit.round),
+            effect=lambda world, visit, state: _assert_equal(visit.photos.filter(caption="状态矩阵").count(), 1),
+            repeat=lambda state: False,
+        ),
+    ]
+
+
+ACTIONS += _onsite_cells()
+
+
 # Moves of the transition table no per-application URL makes: each is made for a whole edition by the page named,
 # so no single application can be put "into a state" for it; each still must be named here (coverage).
 EDITION_WIDE = {
     LevelAction.AWARD: "reviews:levels_release (the release decides every candidate; state cells: release)",
     LevelAction.NOT_AWARD: "reviews:levels_release (state cells: release)",
-    "confirm_award": "notices:results_finalise (finalising the edition confirms every award left)",
-    "withdraw_award": "notices:objection_detail (an upheld objection's conclusion)",
+    "confirm_award": "notices:results_finalise (finalising the edition confirms every award left; state cells: "
+    "results_finalise)",
+    "withdraw_award": "notices:objection_detail (an upheld objection's conclusion; state cells: "
+    "objection_uphold_withdraw)",
 }
 
 
@@ -1000,4 +1961,49 @@ def test_every_state_of_the_review_machines_is_covered():
         untried = sorted(states - tried[machine])
         if untried:
             problems.append(f"{machine}: no state cell tries {', '.join(untried)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_state_of_the_results_and_session_machines_is_covered():
+    """The objection's, the certificate batch's and the presentation session's states (their enums) are each tried
+    by some cell; every step of an objection has a cell in each open state and in a concluded one, and an upheld
+    objection has a cell for each of its effects (ObjectionEffect); a state or an effect added to those enums
+    without cells fails here."""
+    from notices.models_certificates import BatchState
+    from notices.models_results import OPEN_OBJECTION_STATES, ObjectionEffect, ObjectionState
+    from reviews.enums import RoundState, SessionState
+
+    problems = []
+    tried = collections.defaultdict(set)
+    for action in ACTIONS:
+        for state in (*action.possible, *action.impossible):
+            if action.machine == "session":
+                round_part, session_part = (part.split(":", 1)[1] for part in state.split("|"))
+                tried["session round"].add(round_part)
+                tried["session"].add(session_part)
+            else:
+                tried[action.machine].add(state)
+    wanted = {
+        "objection": set(ObjectionState.values),
+        "certificate_batch": {*BatchState.values, "none"},
+        "session": set(SessionState.values),
+        "session round": {RoundState.OPEN, RoundState.CLOSED},
+    }
+    for machine, states in wanted.items():
+        untried = sorted(states - tried[machine])
+        if untried:
+            problems.append(f"{machine}: no state cell tries {', '.join(untried)}")
+    for action in ACTIONS:
+        if action.machine != "objection":
+            continue
+        if set(action.possible) != set(OPEN_OBJECTION_STATES):
+            problems.append(f"{action.key}: cells in {sorted(action.possible)}, not every open state")
+        if not set(action.impossible) - set(OPEN_OBJECTION_STATES) or set(action.impossible) & set(
+            OPEN_OBJECTION_STATES
+        ):
+            problems.append(f"{action.key}: impossible only in concluded states, and in one at least")
+    keys = {action.key for action in ACTIONS}
+    for effect in ObjectionEffect.values:
+        if f"objection_uphold_{effect}" not in keys:
+            problems.append(f"an upheld objection's effect {effect!r} has no cell objection_uphold_{effect}")
     assert not problems, "\n".join(problems)
