@@ -120,7 +120,9 @@ def eager_documents():
 
 
 @pytest.mark.django_db
-def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_commit_callbacks, capsys):
+def test_no_role_sees_a_forbidden_marker(eager_documents, django_capture_on_commit_callbacks, capsys, settings):
+    # As production serves: the identity and list pages from the cache (a key shared across viewers would leak).
+    settings.PAGE_CACHE = settings.IDENTITY_CACHE = True
     started = time.monotonic()
     world = build_canary_world()
     built = time.monotonic() - started

@@ -54,6 +54,16 @@ def pytest_collection_modifyitems(items):
     items[:] = others + browser_tests
 
 
+@pytest.fixture(autouse=True)
+def _production_caches(settings):
+    """The browser journeys run with the caches production has on (the signed-in user and roles from the cache,
+    list pages and the application detail served from it while their tables are unchanged): each step reads back
+    what the one before wrote, so a page served stale fails the journey. The rest of the suite keeps them off
+    (it reads response.context and counts queries); tests/core/test_pagecache.py tests them directly."""
+    settings.PAGE_CACHE = True
+    settings.IDENTITY_CACHE = True
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _orm_beside_the_browser():
     """The sync Playwright API keeps an asyncio loop running in this thread while it is started, so Django would
