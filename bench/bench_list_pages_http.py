@@ -99,10 +99,34 @@ def _client(url: str, path: str, cookies: dict, expect: bytes, tally: Tally, unt
         tally.add(time.perf_counter() - start, ok)
 
 
-def phase(url: str, path: str, cookies: dict, expect: bytes, clients: int, seconds: float) -> dict:
+def worker_pids(master: int) -> list[int]:
+    """gunicorn's workers (Linux /proc; none elsewhere, and the CPU columns stay empty)."""
+    try:
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(pids) -> float:
+    """User + system CPU the processes used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def phase(url: str, path: str, cookies: dict, expect: bytes, clients: int, seconds: float, workers=()) -> dict:
+    """`clients` clients GET `path` for `seconds`: requests/s, latencies, errors, and the CPU per request of
+    gunicorn's workers and of this process (the clients)."""
     tally = Tally()
     targets = [(_client, (url, path, cookies, expect, tally)) for _ in range(clients)]
-    return figures(tally, _run(targets, seconds))
+    server, client = cpu_seconds(workers), time.process_time()
+    result = figures(tally, _run(targets, seconds))
+    requests = max(result["requests"], 1)
+    result["server_cpu"] = (cpu_seconds(workers) - server) / requests if workers else float("nan")
+    result["client_cpu"] = (time.process_time() - client) / requests
+    return result
 
 
 def sign_in(url: str, pages: list) -> list:
@@ -161,17 +185,17 @@ def cached_in_redis(database: str, users) -> dict:
     }
 
 
-def measure(url: str, pages: list, *, clients: int, seconds: float, rounds: int, warmup: float) -> dict:
+def measure(url: str, pages: list, *, clients: int, seconds: float, rounds: int, warmup: float, workers=()) -> dict:
     """Warm every page and the floor (each worker learns each view's tables, then caches its page), then floor and
-    page phases alternate, page after page, for `rounds`."""
+    page phases alternate, page after page, for `rounds`. `workers`: gunicorn's worker pids, for the CPU columns."""
     phase(url, FLOOR, {}, b"<td>", clients, warmup)
     for _label, path, cookies, expect in pages:
         phase(url, path, cookies, expect, clients, warmup)
     runs = {label: [] for label, *_ in pages}
     for _ in range(rounds):
         for label, path, cookies, expect in pages:
-            floor = phase(url, FLOOR, {}, b"<td>", clients, seconds)
-            runs[label].append((phase(url, path, cookies, expect, clients, seconds), floor))
+            floor = phase(url, FLOOR, {}, b"<td>", clients, seconds, workers)
+            runs[label].append((phase(url, path, cookies, expect, clients, seconds, workers), floor))
     result = {}
     for label, pairs in runs.items():
         row = _median([page for page, _ in pairs])
@@ -182,7 +206,9 @@ def measure(url: str, pages: list, *, clients: int, seconds: float, rounds: int,
 
 
 def _median(rows: list) -> dict:
-    merged = {key: statistics.median(row[key] for row in rows) for key in ("rps", "p50", "p95")}
+    merged = {
+        key: statistics.median(row[key] for row in rows) for key in ("rps", "p50", "p95", "server_cpu", "client_cpu")
+    }
     merged.update(requests=sum(row["requests"] for row in rows), errors=sum(row["errors"] for row in rows))
     return merged
 
@@ -192,21 +218,24 @@ def report(result: dict, *, rows: int, clients: int, seconds: float, rounds: int
         f"{rows} rows; gunicorn {workers} sync workers on 127.0.0.1 with PAGE_CACHE and IDENTITY_CACHE on (Redis); "
         f"{clients} clients; {rounds} rounds of {seconds:g} s per page, each after {seconds:g} s of the floor "
         "(medians; requests and errors summed)",
-        f"{'page':<44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'requests':>9} {'errors':>7} {'× floor':>8}",
+        f"{'page':<44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'srv CPU':>8} {'cli CPU':>8} {'requests':>9} "
+        f"{'errors':>7} {'× floor':>8}",
     ]
     for label, row in result.items():
         ratio = "" if label == "floor" else f"{row['ratio']:>8.2f}"
         name = "floor (/bench/floor/, same clients)" if label == "floor" else label
         lines.append(
             f"{name:<44} {row['rps']:>8.1f} {row['p50'] * 1000:>8.1f} {row['p95'] * 1000:>8.1f} "
-            f"{row['requests']:>9} {row['errors']:>7} {ratio}"
+            f"{row['server_cpu'] * 1000:>8.2f} {row['client_cpu'] * 1000:>8.2f} "
+            f"{row['requests']:>9} {row['errors']:>7} "
+            f"{ratio}"
         )
     verdicts = [
         f"{label}: {'meets' if row['ratio'] >= BAR else 'BELOW'} ({row['ratio']:.2f})"
         for label, row in result.items()
         if label != "floor"
     ]
-    lines.append("")
+    lines.append("srv CPU / cli CPU: ms of CPU per request used by gunicorn's workers / by the clients (this process)")
     lines.append(f"bar {BAR} of the floor's requests/s — " + "; ".join(verdicts))
     return "\n".join(lines)
 
@@ -240,7 +269,13 @@ def main():
         try:
             signed_in = sign_in(url, pages)
             result = measure(
-                url, signed_in, clients=args.clients, seconds=args.seconds, rounds=args.rounds, warmup=args.warmup
+                url,
+                signed_in,
+                clients=args.clients,
+                seconds=args.seconds,
+                rounds=args.rounds,
+                warmup=args.warmup,
+                workers=worker_pids(process.pid),
             )
         finally:
             stop(process)
