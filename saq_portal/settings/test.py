@@ -9,7 +9,7 @@ DATABASES = {"default": with_engine_options(env.db("DATABASE_URL", default="post
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_saq")}
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "test"}
+    "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "test"}
 }
 CELERY_BROKER_URL = REDIS_URL
 # Unit tests run tasks in-process; the integration tests start a real worker and switch this off.
