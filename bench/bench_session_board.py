@@ -98,9 +98,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(database: str, workers: int, log) -> tuple[subprocess.Popen, str]:
-    """gunicorn with the image's configuration serving `bench.bench_wsgi` against `database`; waits until it
-    answers."""
+def start_gunicorn(database: str, workers: int, log, extra_env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the image's configuration serving `bench.bench_wsgi` against `database` (`extra_env` on top of
+    the environment: settings switches such as PAGE_CACHE); waits until it answers."""
     import urllib.request
 
     port = free_port()
@@ -111,6 +111,7 @@ def start_gunicorn(database: str, workers: int, log) -> tuple[subprocess.Popen, 
         "GUNICORN_WORKERS": str(workers),
         "DJANGO_SETTINGS_MODULE": "saq_portal.settings.test",
         "DATABASE_URL": f"{base}/{database}",
+        **(extra_env or {}),
     }
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments  # nosec B603
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "bench.bench_wsgi"],

@@ -80,7 +80,7 @@ def test_local_settings_use_redis_when_given():
     values = load_settings("saq_portal.settings.local", REDIS_URL="redis://127.0.0.1:6379/5")
 
     assert (values["CELERY_TASK_ALWAYS_EAGER"], values["CELERY_BROKER_URL"]) == (False, "redis://127.0.0.1:6379/5")
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "core.cache.RedisCache"
 
 
 @pytest.mark.parametrize("module", ["saq_portal.settings.local", "saq_portal.settings.test"])

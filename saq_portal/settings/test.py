@@ -8,9 +8,7 @@ from .base import BASE_DIR, env, with_engine_options
 DATABASES = {"default": with_engine_options(env.db("DATABASE_URL", default="postgres://saq:saq@127.0.0.1:5432/saq"))}
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_saq")}
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "test"}
-}
+CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "test"}}
 CELERY_BROKER_URL = REDIS_URL
 # Unit tests run tasks in-process; the integration tests start a real worker and switch this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

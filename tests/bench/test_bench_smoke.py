@@ -81,3 +81,39 @@ def test_certificates_bench_runs_a_tiny_batch_to_the_end():
     assert (result["state"], result["done"], result["failed"], result["total"]) == ("finished", 3, 0, 3)
     assert result["zip_bytes"] > 0
     assert "1 worker(s): 3/3 certificates" in report(result)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_list_pages_http_bench_serves_every_signed_in_page_through_gunicorn_without_errors():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    root = Path(__file__).resolve().parent.parent.parent
+    result = subprocess.run(
+        [
+            sys.executable,
+            "bench/bench_list_pages_http.py",
+            *("--rows", "60", "--seconds", "0.5", "--rounds", "1", "--warmup", "0.3", "--workers", "2"),
+            *("--database", connection.settings_dict["NAME"]),  # this run's test database, seeded by the bench
+        ],
+        cwd=root,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+    lines = output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("page ") and "× floor" in line)
+    table = lines[header + 1 : header + 7]  # the six pages, then the floor
+    assert lines[header + 7].startswith("floor (/bench/floor/, same clients)"), output
+    for line in table:
+        assert line.split()[-2] == "0", line  # errors
+    assert "bar 0.3 of the floor's requests/s" in output
+    assert "identities of 4 of 4 signed-in users" in output, output
