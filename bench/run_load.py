@@ -66,6 +66,9 @@ def configure_environment(media_root: str) -> None:
         MEDIA_ROOT=media_root,
         CELERY_TASK_ALWAYS_EAGER="false",
         AXES_ENABLED="false",
+        # Production's caches (the test settings turn them off for the suite's context and query-count checks).
+        PAGE_CACHE="true",
+        IDENTITY_CACHE="true",
     )
 
 
