@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "bench" / "load"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saq_portal.settings.test")
 
 import django  # noqa: E402
+from blank_pdf import small_pdf  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -70,18 +71,6 @@ def empty_redis() -> None:
     import redis
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
-
-
-def pdf(text: str) -> bytes:
-    """The surge's upload: a one-page blank A4 PDF made distinct by its title (bench/load/users.py `small_pdf`)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": text})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 class Recorder:
@@ -144,7 +133,7 @@ def journey(client, person: dict, index: int, record, *, first: bool):
     page = record("attachments (GET)", lambda: client.get(person["attachments"]), record_sql=first)
     token = CSRF_INPUT.search(page.content.decode()).group(1)
     for step, (pk, code) in zip(STEPS[4:6], person["pdf_requirements"], strict=True):
-        upload = io.BytesIO(pdf(f"{code} {index} {time.time()}"))
+        upload = io.BytesIO(small_pdf(f"{code} {index} {time.time()}"))
         upload.name = f"{code}.pdf"
         data = {"requirement": str(pk), "csrfmiddlewaretoken": token, "file": upload}
         response = record(step, lambda data=data: client.post(person["attachments"], data), record_sql=first)

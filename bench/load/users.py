@@ -5,7 +5,6 @@ A request counts as failed when its answer is not the expected one: a page must 
 post must answer with the redirect the view gives on success (a refused save answers 200 with the form again).
 """
 
-import io
 import itertools
 import json
 import os
@@ -14,6 +13,7 @@ import re
 import threading
 import time
 
+from blank_pdf import small_pdf
 from htmlform import form_with
 from locust import HttpUser, between, task
 from locust.exception import StopUser
@@ -41,18 +41,6 @@ def next_index() -> int:
 
 def think(low: float, high: float):
     return between(low * THINK, high * THINK)
-
-
-def small_pdf(text: str) -> bytes:
-    """A one-page blank A4 PDF, made distinct by its title."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": text})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 class Person(HttpUser):
