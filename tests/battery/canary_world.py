@@ -123,6 +123,17 @@ def pdf_with_author(author: str) -> bytes:
     return out.getvalue()
 
 
+def _spread(rubric, figure) -> dict:
+    """Item scores adding up to `figure`, filling the rubric's items in order."""
+    scores, left = {}, Decimal(figure)
+    for item in rubric.items:
+        points = min(Decimal(item["max_points"]), left)
+        scores[item["code"]] = str(points)
+        left -= points
+    assert left == 0, "the rubric's maximum is below the canary total"
+    return scores
+
+
 def build_canary_world() -> CanaryWorld:
     markers: list[Marker] = []
 
@@ -247,12 +258,7 @@ def build_canary_world() -> CanaryWorld:
         declaration_sign(actor=expert.user, round=round_)
         assignment = assigned(round_, application, expert, state=AssignmentState.ACCEPTED)
         rubric = round_.rubrics.get(category=application.category, is_current=True)
-        scores, left = {}, Decimal(figure)
-        for item in rubric.items:
-            points = min(Decimal(item["max_points"]), left)
-            scores[item["code"]] = str(points)
-            left -= points
-        assert left == 0, "the rubric's maximum is below the canary total"
+        scores = _spread(rubric, figure)
         ScoreSheet.objects.create(
             assignment=assignment,
             rubric=rubric,
@@ -438,11 +444,7 @@ def _onsite_panel(mark, edition, a1):
         may_see = {f"expert_{n}", "expert_3", "staff"}
         declaration_sign(actor=expert.user, round=onsite)
         assignment = onsite.assignments.get(application=a1, expert=expert)
-        scores, left = {}, Decimal(figure)
-        for item in rubric.items:
-            points = min(Decimal(item["max_points"]), left)
-            scores[item["code"]] = str(points)
-            left -= points
+        scores = _spread(rubric, figure)
         ScoreSheet.objects.create(
             assignment=assignment,
             rubric=rubric,
