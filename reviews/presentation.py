@@ -163,13 +163,15 @@ SESSION_FIELDS = ("name", "venue", "meeting_link", "starts_at", "slot_minutes", 
 
 @transaction.atomic
 def session_change(*, actor, session: PresentationSession, data: dict) -> PresentationSession:
-    """Change a session's place, time and instructions (keys of SESSION_FIELDS). Refused once it is closed.
-    Audited `session.changed` with old and new values; a no-op writes nothing."""
+    """Change a session's place, time and instructions (keys of SESSION_FIELDS). Refused once it is closed, or
+    its round is (the schedule is then the record of what took place). Audited `session.changed` with old and new
+    values; a no-op writes nothing."""
     from core.audit import diff, snapshot
 
     session = _locked_session(session)
     if session.is_closed:
         raise BusinessRuleError(_("The session is closed."), code="session_closed")
+    _refuse_closed_round(session.round)
     before = snapshot(session, SESSION_FIELDS)
     for name, value in data.items():
         if name in SESSION_FIELDS:
@@ -192,10 +194,12 @@ def _renumber(session: PresentationSession, slot_ids: list[int]) -> None:
 @transaction.atomic
 def session_reorder(*, actor, session: PresentationSession, slot_ids: list[int]) -> PresentationSession:
     """Set the running order to `slot_ids` (every slot of the session, each once). Locks the session; refused once
-    closed; audited `session.reordered` with the order before and after; the same order writes nothing."""
+    closed, or once its round is; audited `session.reordered` with the order before and after; the same order
+    writes nothing."""
     session = _locked_session(session)
     if session.is_closed:
         raise BusinessRuleError(_("The session is closed."), code="session_closed")
+    _refuse_closed_round(session.round)
     current = list(SessionSlot.objects.filter(session=session).order_by("position", "id").values_list("id", flat=True))
     try:
         slot_ids = [int(pk) for pk in slot_ids]

@@ -1664,7 +1664,8 @@ def _presentation_cells() -> list[StateAction]:
             "pr_session",
             machine="session",
             possible=(sess("open", o),),
-            impossible=(sess("open", c),),
+            # After the round closed the schedule is the record of what took place.
+            impossible=(sess("open", c), sess("closed", o)),
             data=_session_change_data,
             reach=_reach_session,
             state_of=_session_state,

@@ -96,6 +96,27 @@ def test_session_reorder_sets_exact_order_and_refuses_partial(edition, staff):
     assert _order(session) == [apps[2].pk, apps[0].pk, apps[1].pk]
 
 
+def test_a_closed_rounds_schedule_is_kept_as_it_took_place(edition, staff):
+    from reviews.rounds import round_close
+
+    apps = [passed_application(edition) for _ in range(2)]
+    round_ = presentation_round(edition)
+    session = presentation_session(round_, apps)
+    slots = list(SessionSlot.objects.filter(session=session).order_by("position"))
+    presentation.session_change(actor=staff, session=session, data={"venue": "上海市质量协会三楼会议室"})
+    round_close(actor=staff, round=round_)  # the session itself was left open
+    audits = AuditEntry.objects.count()
+
+    with pytest.raises(BusinessRuleError, match="round is closed"):
+        presentation.session_change(actor=staff, session=session, data={"venue": "改到别处"})
+    with pytest.raises(BusinessRuleError, match="round is closed"):
+        presentation.session_reorder(actor=staff, session=session, slot_ids=[slots[1].pk, slots[0].pk])
+    session.refresh_from_db()
+    assert session.venue == "上海市质量协会三楼会议室"
+    assert _order(session) == [apps[0].pk, apps[1].pk]
+    assert AuditEntry.objects.count() == audits
+
+
 def test_slot_shift_up_and_down(edition, staff):
     apps = [passed_application(edition) for _ in range(3)]
     session = presentation_session(presentation_round(edition), apps)
