@@ -19,6 +19,7 @@ from applications.models import Application
 from reviews.declaration import declaration_sign
 from reviews.enums import AssignmentState, RoundState, SheetState
 from reviews.models import Assignment, ReviewRound, ScoreSheet
+from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.review_helpers import DESKTOP, PHONE, TABLET, confirming, shoot
 from tests.e2e.test_unit_channel import sign_in
 from tests.factories import PASSWORD, staff_user
@@ -164,7 +165,9 @@ def test_formal_review_round_scoring_and_summary(new_page, live_server, story):
                 expect(page.get_by_test_id("total")).to_have_text(f"{running:.1f}")
             totals[(expert.pk, application.pk)] = running
             page.get_by_role("button", name="提交", exact=True).click()
-            expect(page.locator(".alert-success")).to_contain_text("您的评分表已提交")
+            # The submit waits for the autosave of the last field (score-autosave.js), then posts and redirects:
+            # two round trips, which on a loaded CI machine took longer than the default 5 s once.
+            expect(page.locator(".alert-success")).to_contain_text("您的评分表已提交", timeout=TIMEOUT_MS)
             expect(page.get_by_test_id("sheet-state")).to_have_attribute("data-state", "submitted")
         page.goto(f"{base}/reviews/expert/rounds/{round_.pk}/")
         expect(page.get_by_test_id("progress")).to_have_text("已提交 3 / 3")
