@@ -10,7 +10,8 @@ from django.utils import dateformat, timezone, translation
 
 from accounts.enums import ApprovalStatus
 from awards.enums import ApplicantKind, PhaseKind, QuestionKind
-from awards.models import Edition, Phase
+from awards.models import Edition
+from awards.selectors import edition_setup
 from core import roles
 
 from . import visibility
@@ -31,15 +32,19 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def application_for(user, pk) -> Application:
-    """Fetch and scope in one step: a pk outside the user's reach is a 404, not a leak."""
-    qs = applications_visible_to(user).prefetch_related(
+    """Fetch and scope in one step: a pk outside the user's reach is a 404, not a leak. The edition comes with
+    its programme, phases, questions and attachment requirements (`awards.selectors.edition_setup`, shared by
+    every application of the edition and cached)."""
+    qs = Application.objects.select_related(*(name for name in LIST_RELATED if not name.startswith("edition")))
+    if not roles.is_staff(user):
+        qs = qs.filter(visibility.visible_filter(user))
+    qs = qs.prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.select_related("requirement", "uploaded_by")),
         "co_applicants",
-        Prefetch("edition__phases", queryset=Phase.objects.order_by("starts_at")),
-        "edition__questions",
-        "edition__attachment_requirements",
     )
-    return get_object_or_404(qs, pk=pk)
+    application = get_object_or_404(qs, pk=pk)
+    application.edition = edition_setup(application.edition_id)
+    return application
 
 
 def applications_of_group(group) -> QuerySet[Application]:

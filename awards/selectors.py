@@ -4,11 +4,14 @@ An edition's status is derived from its schedule, never stored: `editions_with_s
 database so that lists can filter on it and show the application window without loading every phase.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Case, Max, Min, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core import dataversion
 
 from .enums import PhaseKind
 from .models import Category, Edition, Phase, Programme, Rubric, RubricItem
@@ -71,6 +74,38 @@ def open_editions(at=None) -> QuerySet[Edition]:
 # edition whose window opens by the clock appears within that minute.
 OPEN_EDITIONS_VERSION_KEY = "awards:open-editions:version"
 OPEN_EDITIONS_MAX_AGE = 60
+
+
+# What an application's pages read of its edition on every request: the edition and its programme, phases,
+# questions and attachment requirements. Every applicant of an edition reads the same rows.
+EDITION_SETUP_TABLES = (
+    "awards_edition",
+    "awards_programme",
+    "awards_phase",
+    "awards_question",
+    "awards_attachmentrequirement",
+)
+
+
+def edition_setup(edition_id) -> Edition:
+    """The edition with its programme, its phases (by start), questions and attachment requirements prefetched.
+    Served from the cache while none of those tables has changed (core.dataversion: a moved deadline, an edited
+    question is read at the next request); `settings.REFERENCE_CACHE` off reads the database every time."""
+    key = f"awards:edition-setup:{edition_id}"
+    versions = None
+    if getattr(settings, "REFERENCE_CACHE", True):
+        cached, versions = dataversion.get(key, EDITION_SETUP_TABLES)
+        if cached is not None:
+            return cached
+    edition = (
+        Edition.objects.select_related("programme")
+        .prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("starts_at")), "questions", "attachment_requirements"
+        )
+        .get(pk=edition_id)
+    )
+    dataversion.put(key, versions, edition)
+    return edition
 
 
 def open_editions_bump(**_kwargs) -> None:

@@ -349,6 +349,7 @@ def main():
     # with the page cache off (every view runs: the first visit, or after a write).
     settings.IDENTITY_CACHE = True
     settings.PAGE_CACHE = True
+    settings.REFERENCE_CACHE = True
     pages = build_pages(args.rows)
     anonymous = Client()
     clients = {}

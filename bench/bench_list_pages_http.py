@@ -40,7 +40,7 @@ from bench.bench_session_board import Tally, _run, figures, start_gunicorn, stop
 BAR = 0.3
 FLOOR = "/bench/floor/"
 # The served settings: the portal's page and identity caches on (the test settings read these from the environment).
-CACHES_ON = {"PAGE_CACHE": "1", "IDENTITY_CACHE": "1"}
+CACHES_ON = {"PAGE_CACHE": "1", "IDENTITY_CACHE": "1", "REFERENCE_CACHE": "1"}
 
 
 class Browser:

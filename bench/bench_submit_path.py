@@ -57,13 +57,17 @@ STEPS = (
 
 
 def configure(redis_db: int, media_root: str) -> None:
-    """Production's way with tasks (queued in Redis, never run in the request) in a Redis database of our own."""
+    """Production's way with tasks (queued in Redis, never run in the request) and production's caches (user and
+    roles, pages, edition setup), in a Redis database of our own."""
     base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
     os.environ.update(
         REDIS_URL=f"{base}/{redis_db}",
         MEDIA_ROOT=media_root,
         CELERY_TASK_ALWAYS_EAGER="false",
         AXES_ENABLED="false",
+        PAGE_CACHE="true",
+        IDENTITY_CACHE="true",
+        REFERENCE_CACHE="true",
     )
 
 

@@ -69,6 +69,7 @@ def configure_environment(media_root: str) -> None:
         # Production's caches (the test settings turn them off for the suite's context and query-count checks).
         PAGE_CACHE="true",
         IDENTITY_CACHE="true",
+        REFERENCE_CACHE="true",
     )
 
 

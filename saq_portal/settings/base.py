@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 # cache while the tables they were read from are unchanged (core.dataversion).
 IDENTITY_CACHE = True
 PAGE_CACHE = True
+# An edition's setup as every application page reads it (awards.selectors.edition_setup), likewise.
+REFERENCE_CACHE = True
 
 MIDDLEWARE = [
     # First: refuses a request whose declared body exceeds MAX_REQUEST_BODY_MB before anything reads the body.

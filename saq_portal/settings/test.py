@@ -26,6 +26,7 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 # Pages and identities served from the cache would hide `response.context` and vary the query counts the suite's
 # constant-query tests compare; tests/core/test_pagecache.py and the benches switch them on (as does
-# PAGE_CACHE=1 IDENTITY_CACHE=1 for a whole run).
+# PAGE_CACHE=1 IDENTITY_CACHE=1 REFERENCE_CACHE=1 for a whole run).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
 IDENTITY_CACHE = env.bool("IDENTITY_CACHE", default=False)
+REFERENCE_CACHE = env.bool("REFERENCE_CACHE", default=False)

@@ -57,11 +57,13 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _production_caches(settings):
     """The browser journeys run with the caches production has on (the signed-in user and roles from the cache,
-    list pages and the application detail served from it while their tables are unchanged): each step reads back
+    list pages and the application detail served from it while their tables are unchanged, an edition's setup
+    likewise): each step reads back
     what the one before wrote, so a page served stale fails the journey. The rest of the suite keeps them off
     (it reads response.context and counts queries); tests/core/test_pagecache.py tests them directly."""
     settings.PAGE_CACHE = True
     settings.IDENTITY_CACHE = True
+    settings.REFERENCE_CACHE = True
 
 
 @pytest.fixture(scope="module", autouse=True)
