@@ -8,7 +8,7 @@ through `services`; a refused write (BusinessRuleError) is shown in its own word
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -230,11 +230,15 @@ def application_edit(request, pk):
         questions=application.edition.questions.all(),
         attachments_by_code={a.requirement.code: a for a in current},
     )
+    # "Save draft" from the page's script (static/js/applications.js) saves in place: a JSON answer with the new
+    # revision instead of a redirect and the whole form again. Anything but a plain success answers 4xx and the
+    # script sends the form the ordinary way, so the errors are drawn at their fields by the code below.
+    in_place = request.headers.get("X-Save-In-Place") == "1" and request.POST.get("next") == "edit"
     if request.method == "POST":
         if form.is_valid():
             category, subtype = form.category_pair()
             try:
-                services.application_save_draft(
+                saved = services.application_save_draft(
                     actor=request.user,
                     application=application,
                     revision=form.cleaned_data["revision"],
@@ -244,20 +248,27 @@ def application_edit(request, pk):
                     answers=form.answers(),
                 )
             except BusinessRuleError as error:
+                if in_place:
+                    status = 409 if error.code == "stale" else 400
+                    return JsonResponse({"ok": False, "code": error.code, "message": error.message}, status=status)
                 if error.code == "stale":
                     form.set_revision(selectors.application_for(request.user, pk).revision)
                 form.add_error(None, error.message)
             else:
+                if in_place:
+                    return JsonResponse(
+                        {"ok": True, "revision": saved.revision, "message": _saved_message(application)}
+                    )
                 messages.success(request, _saved_message(application))
                 target = {"attachments": "applications:attachments", "detail": "applications:detail"}.get(
                     request.POST.get("next"), "applications:edit"
                 )
                 return redirect(target, pk=application.pk)
         else:
-            form.add_error(
-                None,
-                _("Not saved: correct the marked fields. Everything you typed is still in the form below."),
-            )
+            message = _("Not saved: correct the marked fields. Everything you typed is still in the form below.")
+            if in_place:
+                return JsonResponse({"ok": False, "code": "invalid", "message": message}, status=400)
+            form.add_error(None, message)
     context = {"application": application, "tab": "edit", "form": form, **_deadline_context(application)}
     return render(request, "applications/application_edit.html", context)
 

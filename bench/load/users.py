@@ -2,7 +2,8 @@
 by LOAD_SCENE and import nothing from Django. LOAD_THINK scales every think time (0: none).
 
 A request counts as failed when its answer is not the expected one: a page must answer 200 with its text, a form
-post must answer with the redirect the view gives on success (a refused save answers 200 with the form again).
+post must answer with the redirect the view gives on success (a refused save answers 200 with the form again), a
+save in place with {"ok": true}.
 """
 
 import itertools
@@ -143,17 +144,32 @@ class Applicant(Person):
             self.steps = [self.open_attachments, *uploads, self.open_submit, self.submit]
 
     def save_draft(self):
+        """What the edit page's script sends for "Save draft" (static/js/applications.js): the form in place, with
+        X-Save-In-Place; the JSON answer gives the revision of the next save."""
         self.saves += 1
         data = dict(self.form)
         text_fields = [name for name, value in data.items() if name.startswith("q_") and len(value) > 20]
         for name in text_fields[:1]:
             data[name] = f"{data[name].split('（第')[0]}（第{self.saves}次修改）"
-        if self.post_form(self.person["edit"], "applicant save draft (POST)", self.person["edit"], data=data):
-            page = self.get_page(self.person["edit"], "revision", name="applicant edit (GET)")
-            match = REVISION.search(page or "")
-            if match:
+        data["next"] = "edit"
+        with self.client.post(
+            self.person["edit"],
+            name="applicant save draft (POST, in place)",
+            data=data,
+            headers={"X-Save-In-Place": "1"},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = {}
+            if response.status_code == 200 and answer.get("ok"):
+                data.pop("next")
                 self.form.update(data)
-                self.form["revision"] = match.group(1)
+                self.form["revision"] = str(answer["revision"])
+            else:
+                response.failure(f"HTTP {response.status_code} {answer.get('message', '')[:160]}")
 
     def open_attachments(self):
         page = self.get_page(self.person["attachments"], "csrfmiddlewaretoken", name="applicant attachments (GET)")

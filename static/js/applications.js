@@ -125,6 +125,56 @@
       timer = window.setTimeout(function () { write(form); }, 400);
     });
     form.addEventListener("submit", function () { write(form); });
+    form.addEventListener("submit", function (event) { saveInPlace(form, event); });
+    form.addEventListener("input", function () {  // "Saved." no longer holds once something is typed
+      var status = form.querySelector("[data-save-status]");
+      if (status && form.dataset.saving !== "1") { status.replaceChildren(); }
+    });
+  }
+
+  // "Save draft" saves in place: the form is POSTed with X-Save-In-Place and the page stays where the applicant
+  // is (no reload to the top of a long form); the answer's revision goes into the form for the next save. A page
+  // showing errors, a refused save (stale, closed, invalid) or a failed request sends the form the ordinary way,
+  // which draws the errors at their fields and keeps the input.
+  function saveInPlace(form, event) {
+    var button = event.submitter;
+    var status = form.querySelector("[data-save-status]");
+    if (event.defaultPrevented || !button || !button.hasAttribute("data-save-in-place") || !status ||
+        !window.fetch || form.dataset.saveInPlace === "off" ||
+        form.querySelector(".is-invalid, [data-testid=form-errors]")) { return; }
+    event.preventDefault();
+    if (form.dataset.saving === "1") { return; }  // a double click: one save
+    form.dataset.saving = "1";
+    var buttons = form.querySelectorAll("button[type=submit]");
+    buttons.forEach(function (b) { b.disabled = true; });
+    status.textContent = status.dataset.savingText || "";
+    var data = new FormData(form);
+    data.append(button.name, button.value);
+    function ordinary() {
+      form.dataset.saving = "";
+      form.dataset.saveInPlace = "off";
+      buttons.forEach(function (b) { b.disabled = false; });
+      form.requestSubmit(button);
+    }
+    window.fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: data, credentials: "same-origin", redirect: "manual",
+      headers: { "X-Save-In-Place": "1", "Accept": "application/json" }
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      return json ? response.json().then(function (body) { return { ok: response.ok, body: body }; }) : null;
+    }).then(function (answer) {
+      if (!answer || !answer.ok || !answer.body.ok) { ordinary(); return; }
+      form.elements.namedItem("revision").value = String(answer.body.revision);
+      form.dataset.autosaveRevision = String(answer.body.revision);
+      forget(form);  // the server has it now
+      var note = document.createElement("div");
+      note.className = "alert alert-success py-1 px-2 mb-0 small";
+      note.setAttribute("data-testid", "saved-in-place");
+      note.textContent = answer.body.message;
+      status.replaceChildren(note);
+      form.dataset.saving = "";
+      buttons.forEach(function (b) { b.disabled = false; });
+    }).catch(ordinary);
   }
 
   onReady(function () {

@@ -250,6 +250,17 @@ def test_edit_posted_after_the_deadline_is_refused_and_keeps_the_input(draft):
     assert Application.objects.get(pk=draft.pk).answers["summary"] != "截止前一刻写下的简介"
 
 
+def test_save_in_place_after_the_deadline_is_refused_with_the_message(draft):
+    client = client_for(draft.created_by)
+    data = {**_form_data(draft, q_summary="截止后一秒写下的简介"), "next": "edit"}
+    with time_machine.travel(CLOSED, tick=False):
+        response = client.post(reverse("applications:edit", args=[draft.pk]), data, HTTP_X_SAVE_IN_PLACE="1")
+
+    assert response.status_code == 400
+    assert response.json()["message"] == CLOSED_MESSAGE
+    assert Application.objects.get(pk=draft.pk).answers["summary"] != "截止后一秒写下的简介"
+
+
 def test_upload_posted_after_the_deadline_is_refused_with_the_message(draft):
     client = client_for(draft.created_by)
     requirement = _report_requirement(draft)

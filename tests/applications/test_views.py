@@ -186,6 +186,65 @@ def test_edit_stale_revision_is_refused_and_input_kept(draft, leader_client, lea
     assert draft.answers["summary"] == typed
 
 
+def _save_in_place(client, application, data):
+    """What static/js/applications.js sends for "Save draft": the form with next=edit and X-Save-In-Place."""
+    url = reverse("applications:edit", args=[application.pk])
+    return client.post(url, {**data, "next": "edit"}, HTTP_X_SAVE_IN_PLACE="1")
+
+
+def test_save_in_place_answers_the_new_revision_and_queues_no_message(edition, group, leader_client):
+    application = draft_application(edition=edition, group=group, complete=False)
+
+    first = _save_in_place(leader_client, application, _form_data(application, q_summary="第一次保存"))
+    second = _save_in_place(
+        leader_client, application, _form_data(application, revision=first.json()["revision"], q_summary="第二次")
+    )
+
+    deadline = timezone.localtime(edition.application_phase.ends_at)
+    assert first.status_code == 200 and second.status_code == 200
+    assert first.json() == {
+        "ok": True,
+        "revision": 2,
+        "message": f"Saved. You can come back and change it until {deadline:%Y-%m-%d} 22:00 (Beijing time).",
+    }
+    assert second.json()["revision"] == 3
+    assert messages_of(second) == []  # the next page shown is not greeted by a stale "Saved."
+    application.refresh_from_db()
+    assert (application.answers["summary"], application.revision) == ("第二次", 3)
+
+
+def test_save_in_place_refusals_answer_4xx_and_write_nothing(draft, leader_client, leader):
+    invalid = _save_in_place(leader_client, draft, _form_data(draft, q_activity_end="2026-13-45"))
+    form = _form_data(draft)
+    application_save_draft(  # someone else saves in between
+        actor=leader,
+        application=draft,
+        revision=draft.revision,
+        title=draft.title,
+        category=draft.category,
+        subtype=None,
+        answers={"summary": "另一位成员的版本"},
+    )
+    stale = _save_in_place(leader_client, draft, {**form, "q_summary": "旧页面上的版本"})
+
+    assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid")
+    assert invalid.json()["message"].startswith("Not saved: correct the marked fields.")
+    assert (stale.status_code, stale.json()["code"]) == (409, "stale")
+    assert "Someone else saved this application at" in stale.json()["message"]
+    draft.refresh_from_db()
+    assert draft.answers["summary"] == "另一位成员的版本"
+
+
+def test_other_buttons_and_plain_posts_still_redirect(draft, leader_client):
+    url = reverse("applications:edit", args=[draft.pk])
+    onward = leader_client.post(url, {**_form_data(draft), "next": "attachments"}, HTTP_X_SAVE_IN_PLACE="1")
+    draft.refresh_from_db()
+    plain = leader_client.post(url, {**_form_data(draft), "next": "edit"})
+
+    assert onward.status_code == 302 and onward["Location"] == reverse("applications:attachments", args=[draft.pk])
+    assert plain.status_code == 302 and plain["Location"] == url
+
+
 # --- Co-applicants -------------------------------------------------------------------------------------------------
 
 

@@ -144,6 +144,51 @@ def drafts_in_browser(page) -> list[str]:
     )
 
 
+def test_save_draft_saves_in_place_again_and_again(page, live_server, edition, browser):
+    """"Save draft" keeps the applicant where they are on a long form (no reload to the top); each save carries the
+    revision the last one gave, so saving twice is not taken for somebody else's edit; a second person's save in
+    between is caught, and the page then shows the conflict at the top with the input kept."""
+    base = live_server.url
+    application = draft_application(edition=edition, group=eligible_group(), complete=False)
+    sign_in(page, base, application.created_by.email)
+    page.goto(f"{base}/applications/{application.pk}/edit/")
+    page.evaluate("window.__sameDocument = true")
+
+    for attempt, text in enumerate(("第一次保存的简介", "第二次保存的简介"), start=2):
+        page.fill("textarea[name=q_summary]", text)
+        page.get_by_test_id("save").scroll_into_view_if_needed()
+        scrolled = page.evaluate("window.scrollY")
+        page.get_by_test_id("save").dblclick()  # a double click: one save
+        expect(page.get_by_test_id("saved-in-place")).to_contain_text("Saved. You can come back and change it")
+        expect(page.locator("input[name=revision]")).to_have_value(str(attempt))
+        assert page.evaluate("window.__sameDocument") is True
+        assert page.evaluate("window.scrollY") == scrolled
+        application.refresh_from_db()
+        assert (application.answers["summary"], application.revision) == (text, attempt)
+    screenshot(page, "applicant-save-in-place")
+    page.fill("textarea[name=q_summary]", "又改了一点")
+    expect(page.get_by_test_id("saved-in-place")).to_have_count(0)  # "Saved." no longer holds
+
+    # A second browser of the same group saves in between: this page's next save is refused, ordinarily drawn.
+    other = browser.new_context()
+    other_page = other.new_page()
+    sign_in(other_page, base, application.created_by.email)
+    other_page.goto(f"{base}/applications/{application.pk}/edit/")
+    other_page.fill("textarea[name=q_summary]", "另一位成员的版本")
+    other_page.get_by_test_id("save").click()
+    expect(other_page.get_by_test_id("saved-in-place")).to_be_visible()
+    other.close()
+
+    page.fill("textarea[name=q_summary]", "第三次保存的简介")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("form-errors")).to_contain_text("Someone else saved this application at")
+    expect(page.locator("textarea[name=q_summary]")).to_have_value("第三次保存的简介")
+    application.refresh_from_db()
+    assert application.answers["summary"] == "另一位成员的版本"
+    # The stale save was tried in place and refused (409), then sent the ordinary way to draw the conflict.
+    assert [e for e in page.js_errors if not (e.startswith("HTTP 409 ") and e.endswith("/edit/"))] == []
+
+
 def test_input_survives_an_expired_session(page, live_server, edition):
     """Typed text is kept in the browser: after the session is lost (not signed out) the form offers it back."""
     base = live_server.url
@@ -165,7 +210,9 @@ def test_input_survives_an_expired_session(page, live_server, edition):
     notice.get_by_role("button", name="Restore it").click()
     expect(page.locator("textarea[name=q_summary]")).to_have_value(typed)
     page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("saved-in-place")).to_contain_text("Saved.")
     expect(page.locator("[data-autosave-notice]")).to_be_hidden()
+    assert drafts_in_browser(page) == []  # the server has it: nothing left to restore
     application.refresh_from_db()
     assert application.answers["summary"] == typed
     assert page.js_errors == []
