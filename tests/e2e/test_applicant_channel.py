@@ -145,7 +145,7 @@ def drafts_in_browser(page) -> list[str]:
 
 
 def test_save_draft_saves_in_place_again_and_again(page, live_server, edition, browser):
-    """"Save draft" keeps the applicant where they are on a long form (no reload to the top); each save carries the
+    """ "Save draft" keeps the applicant where they are on a long form (no reload to the top); each save carries the
     revision the last one gave, so saving twice is not taken for somebody else's edit; a second person's save in
     between is caught, and the page then shows the conflict at the top with the input kept."""
     base = live_server.url
