@@ -155,9 +155,9 @@ def test_edit_validation_error_keeps_everything_typed(draft, leader_client):
     assert draft.answers["summary"] != typed
 
 
-def test_edit_stale_revision_is_refused_and_input_kept(draft, leader_client, leader):
-    form = _form_data(draft)
-    application_save_draft(  # someone else saves in between
+def _someone_else_saves(draft, leader):
+    """Another member of the group saves the application between this page's load and its save."""
+    application_save_draft(
         actor=leader,
         application=draft,
         revision=draft.revision,
@@ -166,6 +166,11 @@ def test_edit_stale_revision_is_refused_and_input_kept(draft, leader_client, lea
         subtype=None,
         answers={"summary": "另一位成员的版本"},
     )
+
+
+def test_edit_stale_revision_is_refused_and_input_kept(draft, leader_client, leader):
+    form = _form_data(draft)
+    _someone_else_saves(draft, leader)
     typed = "我在旧页面上输入的成果简介"
 
     response = leader_client.post(reverse("applications:edit", args=[draft.pk]), {**form, "q_summary": typed})
@@ -216,15 +221,7 @@ def test_save_in_place_answers_the_new_revision_and_queues_no_message(edition, g
 def test_save_in_place_refusals_answer_4xx_and_write_nothing(draft, leader_client, leader):
     invalid = _save_in_place(leader_client, draft, _form_data(draft, q_activity_end="2026-13-45"))
     form = _form_data(draft)
-    application_save_draft(  # someone else saves in between
-        actor=leader,
-        application=draft,
-        revision=draft.revision,
-        title=draft.title,
-        category=draft.category,
-        subtype=None,
-        answers={"summary": "另一位成员的版本"},
-    )
+    _someone_else_saves(draft, leader)
     stale = _save_in_place(leader_client, draft, {**form, "q_summary": "旧页面上的版本"})
 
     assert (invalid.status_code, invalid.json()["code"]) == (400, "invalid")
