@@ -156,13 +156,16 @@ def test_save_draft_saves_in_place_again_and_again(page, live_server, edition, b
 
     for attempt, text in enumerate(("第一次保存的简介", "第二次保存的简介"), start=2):
         page.fill("textarea[name=q_summary]", text)
-        page.get_by_test_id("save").scroll_into_view_if_needed()
-        scrolled = page.evaluate("window.scrollY")
-        page.get_by_test_id("save").dblclick()  # a double click: one save
+        scrolled = page.evaluate(
+            '() => { window.scrollTo({top: document.body.scrollHeight / 2, behavior: "instant"}); return window.scrollY; }'
+        )
+        assert scrolled > 200  # the form is long enough for "where they are" to mean something
+        page.get_by_test_id("save").dblclick()  # a double click: one save (the button sits in the sticky bar)
         expect(page.get_by_test_id("saved-in-place")).to_contain_text("Saved. You can come back and change it")
         expect(page.locator("input[name=revision]")).to_have_value(str(attempt))
         assert page.evaluate("window.__sameDocument") is True
-        assert page.evaluate("window.scrollY") == scrolled
+        # The note appearing in the sticky bar may nudge the page by a pixel (scroll anchoring); a reload would not.
+        assert abs(page.evaluate("window.scrollY") - scrolled) <= 8
         application.refresh_from_db()
         assert (application.answers["summary"], application.revision) == (text, attempt)
     screenshot(page, "applicant-save-in-place")
