@@ -4,12 +4,14 @@ phases, each compared with the floor view served by the same gunicorn in the sam
     .venv/bin/python bench/run_load.py               # the full run (about 7 minutes with the seeding)
     LOAD_SCALE=0.1 .venv/bin/python bench/run_load.py   # a quick run: a tenth of the rows, users and seconds
 
-Phases (all users start at once; think times between requests, scaled by LOAD_THINK, 0 for none):
+Phases (users start at once but for the surge's applicants, who arrive over its first LOAD_SURGE_ARRIVAL_SECONDS;
+think times between requests, scaled by LOAD_THINK, 0 for none):
 
 1. browse: 50 people (staff, unit contacts, recommender members, experts) on dashboards and list pages, 120 s;
 2. surge: 200 applicants in the last minute before their edition's window closes (the deadline is set to the end
-   of the phase): each saves its draft now and then, uploads its PDF and submits at a moment of its own, then
-   looks at its application; afterwards every upload row must have its file on storage;
+   of the phase), arriving evenly over its first 30 s (LOAD_SURGE_ARRIVAL_SECONDS=0: all within a second or
+   two, the harsher burst): each opens its draft, saves it now and then, uploads its PDFs and submits at a moment
+   of its own, then looks at its application; afterwards every upload row must have its file on storage;
 3. score: 30 experts autosaving their score sheets at once, 60 s.
 
 Before each phase the floor (`/bench/floor/`, a bare 50-row table, no database) is driven by the same number of
@@ -18,7 +20,8 @@ LOAD_THINK=0 it is the ratio of throughputs, as in the other benches.
 
 Environment (defaults in brackets): LOAD_SCALE [1] multiplies rows, users and seconds; LOAD_ROWS [20000],
 LOAD_BROWSE_USERS [50], LOAD_APPLICANTS [200], LOAD_EXPERTS [30], LOAD_SHEETS [5] (per expert),
-LOAD_BROWSE_SECONDS [120], LOAD_SURGE_SECONDS [60], LOAD_SCORE_SECONDS [60], LOAD_FLOOR_SECONDS [20],
+LOAD_BROWSE_SECONDS [120], LOAD_SURGE_SECONDS [60], LOAD_SURGE_ARRIVAL_SECONDS [30; at most the surge's seconds
+less 20], LOAD_SCORE_SECONDS [60], LOAD_FLOOR_SECONDS [20],
 LOAD_WORKERS [3] (gunicorn sync workers), LOAD_THINK [1], LOAD_DATABASE [saq_load] (created and migrated if
 missing, emptied at each run), LOAD_REDIS_DB [11] (the Redis database of this run's cache, sessions and queued
 tasks, emptied before and after; nothing runs the tasks: the web tier is measured), DATABASE_URL, REDIS_URL.
@@ -130,8 +133,10 @@ class Driver:
             text=True,
         )
 
-    def __call__(self, user_class: str, users: int, seconds: float, env: dict | None = None) -> dict:
-        request = {"user_class": user_class, "users": users, "seconds": seconds, "env": env or {}}
+    def __call__(
+        self, user_class: str, users: int, seconds: float, env: dict | None = None, *, arrival: float = 0
+    ) -> dict:
+        request = {"user_class": user_class, "users": users, "seconds": seconds, "env": env or {}, "arrival": arrival}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
@@ -212,7 +217,8 @@ def main() -> int:
     from bench.bench_session_board import start_gunicorn, stop
     from bench.load.scene import close_window_at
 
-    results, failed = [], False
+    results, failed, arrivals = [], False, {}
+    surge_arrival = setting("LOAD_SURGE_ARRIVAL_SECONDS", 30, minimum=0)
     log = tempfile.NamedTemporaryFile("w", prefix="saq-load-gunicorn-", suffix=".log", delete=False)
     process, url = start_gunicorn(database, workers, log)
     drive = Driver(url, {"LOAD_SCENE": handle.name, "LOAD_THINK": str(think)})
@@ -223,6 +229,9 @@ def main() -> int:
             users = sizes[users_key]
             # The surge needs the time for an applicant's whole journey (save, upload, submit) even when scaled.
             seconds = setting(seconds_key, default_seconds, minimum=20 if name == "surge" else 3)
+            # The surge's applicants arrive over its first part, leaving each the time for its journey. The floor's
+            # users start at once: its steady throughput is the harder comparison.
+            arrival = max(0.0, min(surge_arrival, seconds - 20)) if name == "surge" else 0
             settle(url)
             floor = drive("Floor", users, floor_seconds, {"LOAD_FLOOR_THINK": f"{low},{high}"})
             settle(url)
@@ -231,15 +240,19 @@ def main() -> int:
 
                 from django.utils import timezone
 
-                # The window closes when the phase ends (all users start within a second or two).
+                # The window closes when the phase ends.
                 close_window_at(surge_edition, timezone.now() + datetime.timedelta(seconds=seconds + 2))
-            row = drive(user_class, users, seconds, {"LOAD_PHASE_SECONDS": str(seconds)})
+            row = drive(user_class, users, seconds, arrival=arrival)
             print(
-                f"{name}: {users} users, {seconds:.0f} s: {row['rps']:.1f} req/s, p95 {row['p95'] * 1000:.0f} ms, "
+                f"{name}: {users} users, {seconds:.0f} s"
+                + (f", arriving over {arrival:.0f} s" if arrival else "")
+                + f": {row['rps']:.1f} req/s, p95 {row['p95'] * 1000:.0f} ms, "
                 f"{row['errors']} errors (floor {floor['rps']:.1f} req/s)",
                 flush=True,
             )
             results.append((name, users, seconds, row, floor))
+            if arrival:
+                arrivals[name] = arrival
             failed |= bool(row["errors"] or floor["errors"])
             if name == "surge":
                 # The check counts once the uploads still queued when the users stopped have been served.
@@ -263,7 +276,8 @@ def main() -> int:
     heads = ("req/s", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "× floor")
     print(f"{'phase':<8} " + " ".join(f"{head:>{9 if head == 'requests' else 8}}" for head in heads))
     for name, users, seconds, row, floor in results:
-        print(line(name, row, floor) + f"   ({users} users, {seconds:.0f} s)")
+        arriving = f", arriving over {arrivals[name]:.0f} s" if name in arrivals else ", at once"
+        print(line(name, row, floor) + f"   ({users} users{arriving}, {seconds:.0f} s)")
         print(line("  floor", floor))
     print()
     print("per request (p50 / p95 ms, requests, errors):")

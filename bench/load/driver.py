@@ -1,7 +1,8 @@
 """The locust phases of a load run, headless, as a library, in one process (locust patches the standard library
 with gevent, so not in the orchestrator's). `python bench/load/driver.py HOST` reads one JSON request a line on
 standard input, {"user_class": ..., "users": N, "seconds": S, "env": {...}}, runs the users of that class
-(bench/load/users.py) against HOST for S seconds, all started at once, and answers with one JSON line of figures
+(bench/load/users.py) against HOST for S seconds, started all at once or, with "arrival": A, spread evenly over
+the first A seconds, and answers with one JSON line of figures
 (requests, requests/s, p50/p95/p99 in seconds, failures, the most frequent failures, per-request figures)."""
 
 import gevent  # noqa: I001 - locust patches the standard library on import: it comes first
@@ -18,11 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import users
 
 
-def run(host: str, user_class: str, count: int, seconds: float) -> dict:
+def run(host: str, user_class: str, count: int, seconds: float, arrival: float = 0) -> dict:
     env = Environment(user_classes=[getattr(users, user_class)], host=host)
     runner = env.create_local_runner()
     start = time.monotonic()
-    runner.start(count, spawn_rate=min(max(count, 1), 100))  # locust warns above 100 a second
+    os.environ["LOAD_PHASE_ENDS"] = str(start + seconds)  # users plan by it (the surge's applicants submit before)
+    # locust warns above 100 a second: "at once" is 100 a second
+    spawn_rate = min(max(count, 1), 100) if arrival <= 0 else min(100, max(count, 1) / arrival)
+    runner.start(count, spawn_rate=spawn_rate)
     gevent.sleep(seconds)
     runner.stop()
     elapsed = time.monotonic() - start
@@ -55,7 +59,13 @@ def main():
     for line in sys.stdin:
         request = json.loads(line)
         os.environ.update(request.get("env", {}))
-        result = run(host, request["user_class"], int(request["users"]), float(request["seconds"]))
+        result = run(
+            host,
+            request["user_class"],
+            int(request["users"]),
+            float(request["seconds"]),
+            float(request.get("arrival", 0)),
+        )
         print(json.dumps(result), flush=True)
 
 

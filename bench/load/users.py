@@ -122,8 +122,11 @@ class Applicant(Person):
 
     def on_start(self):
         super().on_start()
-        surge = float(os.environ.get("LOAD_PHASE_SECONDS", "60"))
-        self.submit_at = time.monotonic() + surge * self.rng.uniform(0.05, 0.4)
+        # A moment of its own between arriving and 12 s before the window closes (the attachments, two uploads and
+        # the submit page take it about 5 s with the pauses between clicks), at the latest 25 s after arriving.
+        now = time.monotonic()
+        ends = float(os.environ.get("LOAD_PHASE_ENDS", now + 60))
+        self.submit_at = now + min(25.0, max(1.0, ends - 12 - now)) * self.rng.uniform(0.1, 1.0)
         self.submitted, self.saves, self.steps, self.token = False, 0, [], ""
         page = self.get_page(self.person["edit"], "revision", name="applicant edit (GET)")
         self.form = form_with(page or "", "revision")

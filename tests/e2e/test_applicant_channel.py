@@ -157,7 +157,8 @@ def test_save_draft_saves_in_place_again_and_again(page, live_server, edition, b
     for attempt, text in enumerate(("第一次保存的简介", "第二次保存的简介"), start=2):
         page.fill("textarea[name=q_summary]", text)
         scrolled = page.evaluate(
-            '() => { window.scrollTo({top: document.body.scrollHeight / 2, behavior: "instant"}); return window.scrollY; }'
+            "() => { window.scrollTo({top: document.body.scrollHeight / 2, behavior: 'instant'});"
+            " return window.scrollY; }"
         )
         assert scrolled > 200  # the form is long enough for "where they are" to mean something
         page.get_by_test_id("save").dblclick()  # a double click: one save (the button sits in the sticky bar)
