@@ -47,4 +47,5 @@ env DJANGO_SETTINGS_MODULE=saq_portal.settings.production \
     $py manage.py check --deploy --fail-level WARNING
 
 step "pytest $*"
-.venv/bin/pytest "$@"
+# The slowest tests at the end of the log: where the suite's time goes, run after run.
+.venv/bin/pytest --durations=30 "$@"

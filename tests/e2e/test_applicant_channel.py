@@ -170,6 +170,13 @@ def test_save_draft_saves_in_place_again_and_again(page, live_server, edition, b
         application.refresh_from_db()
         assert (application.answers["summary"], application.revision) == (text, attempt)
     screenshot(page, "applicant-save-in-place")
+    for width, height in ((820, 1180), (390, 844)):  # a tablet and a phone: the note fits in the sticky bar
+        page.set_viewport_size({"width": width, "height": height})
+        note = page.get_by_test_id("saved-in-place")
+        expect(note).to_be_in_viewport()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"overflows at {width}"
+        page.screenshot(path=str(screenshot(page, f"applicant-save-in-place-{width}")), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.fill("textarea[name=q_summary]", "又改了一点")
     expect(page.get_by_test_id("saved-in-place")).to_have_count(0)  # "Saved." no longer holds
 
