@@ -53,10 +53,13 @@ def panel_leader_set(
     *, actor, round: ReviewRound, category, expert: Expert | None, session: PresentationSession | None = None
 ) -> Panel:
     """Name `expert` (one of the panel's experts) leader of the round's panel for `category` — for `session` in a
-    presentation round, which judges per session — or clear the leader (None). Staff only. Locks the panel row;
-    audited `panel.leader_set`; a no-op writes nothing."""
+    presentation round, which judges per session — or clear the leader (None). Staff only, and only while the
+    panel's conclusions can still change (not once the committee votes on a list counting the round or the list is
+    released: who concluded is then part of the record). Locks the panel row; audited `panel.leader_set`; a no-op
+    writes nothing."""
     if not roles.is_staff(actor):
         raise BusinessRuleError(_("Only the secretariat names panel leaders."), code="staff")
+    _refuse_if_ranking_frozen(round)
     if (round.kind == RoundKind.PRESENTATION) != (session is not None):
         raise BusinessRuleError(
             _("A presentation round has a panel per session; other rounds a panel per category."), code="panel_kind"
@@ -199,6 +202,20 @@ def _refuse_if_ranking_frozen(round_: ReviewRound) -> None:
 
     for scheme in LevelScheme.objects.select_for_update().filter(rounds__round=round_).order_by("pk"):
         _refuse_if_frozen(scheme)
+
+
+def ranking_frozen(round_: ReviewRound) -> str:
+    """Why the panels' conclusions and leaders of `round_` can no longer change ("" while they can): the page's
+    read of what `_refuse_if_ranking_frozen` enforces under its lock."""
+    from .levels import _refuse_if_frozen
+    from .models_levels import LevelScheme
+
+    try:
+        for scheme in LevelScheme.objects.filter(rounds__round=round_).order_by("pk"):
+            _refuse_if_frozen(scheme)
+    except BusinessRuleError as error:
+        return str(error.message)
+    return ""
 
 
 @transaction.atomic

@@ -458,8 +458,12 @@ def _group_addresses(application) -> list[str]:
 @transaction.atomic
 def session_notify(*, actor, session: PresentationSession) -> int:
     """Mail each group of the session its slot, venue and instructions (after commit) and stamp the slot.
-    Returns how many mails were queued. Audited `session.notified`."""
+    Returns how many mails were queued. Only before the session takes place: not once it or its round is closed
+    (a notice of a slot that has passed would mislead). Audited `session.notified`."""
     session = _locked_session(session)
+    if session.is_closed:
+        raise BusinessRuleError(_("The session is closed."), code="session_closed")
+    _refuse_closed_round(session.round)
     slots = list(
         SessionSlot.objects.filter(session=session).select_related(
             "application__group__leader", "application__created_by", "session"

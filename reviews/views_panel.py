@@ -34,9 +34,8 @@ def round_panels(request, pk):
             members=row["members"],
             prefix=row["key"],
         )
-    return render(
-        request, "reviews/panel/round_panels.html", {"round": round_, "rows": rows, "staff_section": "review_rounds"}
-    )
+    context = {"round": round_, "rows": rows, "frozen": panels.ranking_frozen(round_), "staff_section": "review_rounds"}
+    return render(request, "reviews/panel/round_panels.html", context)
 
 
 @login_required

@@ -253,10 +253,14 @@ def presentation_session_reopen(request, pk):
 @require_POST
 def presentation_session_notify(request, pk):
     session = presentation.session_for_staff(pk)
-    sent = presentation.session_notify(actor=request.user, session=session)
-    messages.success(
-        request, ngettext("%(count)d group is mailed.", "%(count)d groups are mailed.", sent) % {"count": sent}
-    )
+    try:
+        sent = presentation.session_notify(actor=request.user, session=session)
+    except BusinessRuleError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, ngettext("%(count)d group is mailed.", "%(count)d groups are mailed.", sent) % {"count": sent}
+        )
     return redirect(_session_url(session))
 
 

@@ -962,6 +962,41 @@ ACTIONS += [
     ),
 ]
 
+
+# Naming (or changing) a panel's leader: staff, while the conclusions the leader records can still change — the
+# same "levels" states as the conclusion, whatever the sheets.
+
+
+def _leader_data(world, panel):
+    from reviews.panel import panel_members
+
+    others = [e for e in panel_members(panel.round, panel.category_id) if e.pk != panel.leader_id]
+    panel.authz_leader = others[0]
+    return {"category": panel.category_id, "leader": others[0].pk}
+
+
+def _leader_named(world, panel, state):
+    assert panel.leader_id == panel.authz_leader.pk, "the leader was not changed"
+
+
+ACTIONS += [
+    StateAction(
+        "panel_leader",
+        "reviews:panel_leader",
+        "staff",
+        "pn_own_panel",
+        machine="panel",
+        possible=(_panel("complete"), _panel("complete", "counted")),
+        impossible=(_panel("complete", "voting"), _panel("complete", "released")),
+        kwargs=lambda panel: {"pk": panel.round_id},
+        data=_leader_data,
+        reach=_reach_panel,
+        state_of=_panel_state,
+        effect=_leader_named,
+        repeat=lambda state: False,
+    ),
+]
+
 # --- reviews: the combined ranking before the release (评定): a level change and the committee vote ----------------
 # States are "vote:<required|none>|votes:<none|other|mine>|<unreleased|released>" of lv_edition's scheme counting one
 # round. A level changes only before the vote begins and the release; a committee member votes once, before the
@@ -1627,6 +1662,22 @@ def _presentation_cells() -> list[StateAction]:
             state_of=_session_state,
             effect=lambda world, session, state: _assert_equal(session.state, c),
             repeat=lambda state: state.endswith(f"session:{c}"),
+        ),
+        StateAction(
+            "session_notify",
+            "reviews:presentation_session_notify",
+            "staff",
+            "pr_session",
+            machine="session",
+            # The notice says when and where to present: only before the session has taken place.
+            possible=(sess("open", o),),
+            impossible=(sess("open", c), sess("closed", o), sess("closed", c)),
+            reach=_reach_session,
+            state_of=_session_state,
+            effect=lambda world, session, state: _assert_equal(
+                session.slots.filter(notified_at__isnull=True).count(), 0
+            ),
+            repeat=lambda state: False,
         ),
         StateAction(
             "session_reopen",

@@ -216,3 +216,35 @@ def test_the_panels_agreed_score_is_what_the_combined_ranking_counts(world):
     score, note = adjusted[first.pk]
     assert score == Decimal("79.00")
     assert "材料有夸大" in note and "优秀级" in note
+
+
+def test_leader_stays_once_the_committee_votes_or_the_list_is_released(world):
+    """Who concluded is part of the record once the combined ranking the conclusions feed is frozen: naming or
+    clearing a leader is refused (nothing written), as recording a conclusion is."""
+    from reviews import levels
+    from reviews.models import Panel
+    from tests.factories.reviews_levels import level_scheme
+
+    _led(world)
+    scheme = level_scheme(world["edition"], {world["round"]: 100}, levels=[("标杆级", None, "100", None)])
+    levels.scheme_save(
+        actor=world["staff"],
+        scheme=scheme,
+        weights={world["round"].pk: 100},
+        tie_break=[],
+        vote_required=True,
+        threshold=(1, 1),
+        members=[world["staff"]],
+    )
+    assert panels.ranking_frozen(world["round"]) == ""
+    _led(world, 1)  # counted by a scheme, not yet voted on: the leader may still change
+    levels.vote_cast(actor=world["staff"], scheme=scheme, approve=True)
+
+    for expert in (world["experts"][2], None):
+        with pytest.raises(BusinessRuleError) as error:
+            panels.panel_leader_set(
+                actor=world["staff"], round=world["round"], category=world["category"], expert=expert
+            )
+        assert error.value.code == "voting"
+    assert Panel.objects.get(round=world["round"]).leader == world["experts"][1]
+    assert "voting" in panels.ranking_frozen(world["round"])

@@ -150,3 +150,37 @@ def test_round_panels_queries_same_at_one_and_two_categories(world):
 
     assert page.count('data-testid="panel-row"') == 2
     assert two == one
+
+
+def test_once_the_ranking_is_frozen_the_page_shows_the_leader_without_the_form(world):
+    from reviews import levels
+    from tests.factories.reviews_levels import level_scheme
+
+    staff = staff_user()
+    scheme = level_scheme(world["edition"], {world["round"]: 100}, levels=[("标杆级", None, "100", None)])
+    url = reverse("reviews:round_panels", args=[world["round"].pk])
+    assert 'action="{}"'.format(reverse("reviews:panel_leader", args=[world["round"].pk])) in (
+        client_for(staff).get(url).content.decode()
+    )
+    levels.scheme_save(
+        actor=staff,
+        scheme=scheme,
+        weights={world["round"].pk: 100},
+        tie_break=[],
+        vote_required=True,
+        threshold=(1, 1),
+        members=[staff],
+    )
+    levels.vote_cast(actor=staff, scheme=scheme, approve=True)
+    page = client_for(staff).get(url).content.decode()
+    assert 'data-testid="panels-frozen"' in page
+    assert reverse("reviews:panel_leader", args=[world["round"].pk]) not in page
+    assert 'data-testid="panel-leader">王慧敏<' in page
+    # A POST anyway (a page open from before the vote): refused with the reason, the leader unchanged.
+    response = client_for(staff).post(
+        reverse("reviews:panel_leader", args=[world["round"].pk]),
+        {"category": category_of(world["edition"]).pk, "leader": world["experts"][1].pk},
+        follow=True,
+    )
+    assert "can no longer change" in response.content.decode()
+    assert Panel.objects.get(pk=world["panel"].pk).leader == world["experts"][0]

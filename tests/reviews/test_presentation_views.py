@@ -252,6 +252,32 @@ def test_notify_mails_each_group_its_slot(staff_client, edition, mailoutbox, dja
     assert SessionSlot.objects.get().notified_at is not None
 
 
+@pytest.mark.parametrize("closed", ["session", "round"])
+def test_no_slot_notice_once_the_session_or_its_round_is_closed(
+    staff_client, edition, mailoutbox, django_capture_on_commit_callbacks, closed
+):
+    """The notice tells a group when and where to present: once the session (or its round) is closed it has taken
+    place, the button is gone, and a POST from a page open before is refused with a message, nothing mailed."""
+    from reviews import presentation
+
+    app = passed_application(edition)
+    session = presentation_session(presentation_round(edition), [app])
+    page_url = reverse("reviews:presentation_session", args=[session.pk])
+    assert 'data-testid="session-notify"' in staff_client.get(page_url).content.decode()
+    if closed == "session":
+        presentation.session_close(actor=staff_user(), session=session)
+    else:
+        from reviews.rounds import round_close
+
+        round_close(actor=staff_user(), round=session.round)  # the session itself left open
+    assert 'data-testid="session-notify"' not in staff_client.get(page_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("reviews:presentation_session_notify", args=[session.pk]), follow=True)
+    assert ("The session is closed." if closed == "session" else "The round is closed.") in response.content.decode()
+    assert mailoutbox == []
+    assert SessionSlot.objects.get().notified_at is None
+
+
 def _pdf_text(document, tmp_path) -> str:
     assert document.status == DocumentStatus.READY, document.error
     path = tmp_path / "out.pdf"
