@@ -1,8 +1,10 @@
 // Saves a form as it is typed: any <form data-autosave="URL">. On each change the whole form is POSTed to URL with
 // the header X-Autosave: 1; the server answers JSON {ok, revision, total} (or {ok: false, message} with 4xx).
 // One request at a time; a change while one is in flight is sent after it. When the network fails the latest
-// payload waits in localStorage (key per URL) and is sent again on reconnect, every 15 s, and on the next load, so
-// a dropped connection loses nothing. A status line ([data-autosave-status]) says saved / pending / refused.
+// payload waits in localStorage (key per URL) and is sent again on reconnect, after 2, 4, 8 then every 15 s, and on
+// the next load, so a dropped connection loses nothing. A server that cannot answer (5xx: a restart, a gateway
+// timeout) is a lost connection too; only the portal's own refusal (a 4xx) drops the payload. A status line
+// ([data-autosave-status]) says saved / pending / refused.
 (function () {
   "use strict";
   var PREFIX = "score-autosave:";
@@ -57,7 +59,17 @@
     this.key = PREFIX + this.url;
     this.busy = false;
     this.next = null;
+    this.retryIn = 0;  // ms before the next try after a failure: 2 s, doubling, at most 15 s
+    this.retryTimer = null;
   }
+
+  // A failed send waits and tries again, sooner at first: a brief outage is over in seconds.
+  Saver.prototype.retryLater = function () {
+    var self = this;
+    self.retryIn = Math.min(self.retryIn ? self.retryIn * 2 : 2000, 15000);
+    window.clearTimeout(self.retryTimer);
+    self.retryTimer = window.setTimeout(function () { self.flush(); }, self.retryIn);
+  };
 
   Saver.prototype.queue = function (entries) {
     try { localStorage.setItem(this.key, JSON.stringify(entries)); } catch (e) { /* private mode: memory only */ }
@@ -78,11 +90,13 @@
       credentials: "same-origin",
       headers: { "X-Autosave": "1", "X-CSRFToken": entries.filter(function (p) { return p[0] === "csrfmiddlewaretoken"; }).map(function (p) { return p[1]; })[0] || "" },
     }).then(function (response) {
+      if (response.status >= 500) throw new Error("HTTP " + response.status);  // not a refusal: try again
       return response.json().then(function (data) { return { ok: response.ok, data: data }; }, function () {
         return { ok: false, data: { message: String(response.status) } };
       });
     }).then(function (result) {
       self.busy = false;
+      self.retryIn = 0;
       if (result.ok && result.data.ok) {
         setRevision(self.form, result.data.revision, self.next || []);
         if (!self.next) {
@@ -101,10 +115,11 @@
       self.flush();
       self.idle();
     }, function () {
-      // Network failure: keep the latest payload and retry later.
+      // Network failure or a server that could not answer: keep the latest payload and retry later.
       self.busy = false;
       if (!self.next) self.next = entries;
       status(self.form, text(self.form, "Pending"), "pending");
+      self.retryLater();
     });
   };
 

@@ -242,3 +242,39 @@ def test_review_pages_fit_phone_tablet_and_desktop(new_page, live_server):
         page.locator("input[name^=score_]").first.fill("10")
         _shoot(page, f"expert-scoring-{width}")
         assert staff.js_errors == [] and page.js_errors == []
+
+
+def test_a_server_that_cannot_answer_loses_no_score(new_page, live_server):
+    """A 502 from the gateway while an expert scores on a phone (a restart, a timeout) is not the portal refusing:
+    the page says the score waits, tries again within seconds (not the 15 s safety net) and then saves it."""
+    edition = qc_edition()
+    round_ = review_round(edition)
+    expert = pool_expert(edition.programme, email="zj@example.test")
+    assignment = assigned(round_, quick_admitted(edition), expert)
+    declaration_sign(actor=expert.user, round=round_)
+    page = new_page(PHONE)
+    sign_in(page, live_server.url, "zj@example.test", PASSWORD)
+    page.goto(f"{live_server.url}/reviews/expert/assignments/{assignment.pk}/")
+    page.wait_for_load_state()  # the autosave script listens from DOMContentLoaded on
+
+    failed = []
+
+    def gateway(route, request):
+        if request.method == "POST" and request.headers.get("x-autosave") == "1" and len(failed) < 2:
+            failed.append(request.url)
+            route.fulfill(status=502, content_type="text/html", body="<html><body>502 Bad Gateway</body></html>")
+        else:
+            route.continue_()
+
+    page.route("**/*", gateway)
+    item = _score_items(round_, assignment.application)[0]
+    page.fill(f"input[name=score_{item['code']}]", "5")
+    page.locator(f"input[name=score_{item['code']}]").blur()
+    status = page.locator("[data-autosave-status]")
+    expect(status).to_have_text("尚未发送：网络恢复后将自动重新发送。")
+    # Two failures, retried after 2 s and 4 s: saved well before the 15 s interval would have sent it.
+    expect(status).to_have_text("已保存", timeout=11_000)
+    assert len(failed) == 2
+    sheet = ScoreSheet.objects.get(assignment=assignment)
+    assert Decimal(sheet.scores[item["code"]]) == 5
+    assert [e for e in page.js_errors if not e.startswith("HTTP 502 ")] == []
