@@ -4,8 +4,8 @@ row locks and by the dashboards' "n of N used")."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.utils import dateformat, timezone, translation
 
 from accounts.enums import ApprovalStatus
@@ -34,16 +34,21 @@ def applications_visible_to(user) -> QuerySet[Application]:
 def application_for(user, pk) -> Application:
     """Fetch and scope in one step: a pk outside the user's reach is a 404, not a leak. The edition comes with
     its programme, phases, questions and attachment requirements (`awards.selectors.edition_setup`, shared by
-    every application of the edition and cached)."""
-    qs = Application.objects.select_related(*(name for name in LIST_RELATED if not name.startswith("edition")))
-    if not roles.is_staff(user):
-        qs = qs.filter(visibility.visible_filter(user))
-    qs = qs.prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.select_related("requirement", "uploaded_by")),
-        "co_applicants",
+    every application of the edition and cached); the attachments, and the co-applicants where the programme
+    takes them, are prefetched. One row is checked with the visibility rules' `sees` (the same rules as the
+    lists' `scope`, tests/applications/test_visibility_registry.py): cheaper than planning their OR in SQL."""
+    application = (
+        Application.objects.select_related(*(name for name in LIST_RELATED if not name.startswith("edition")))
+        .filter(pk=pk)
+        .first()
     )
-    application = get_object_or_404(qs, pk=pk)
+    if application is None or not (roles.is_staff(user) or visibility.may_see(user, application)):
+        raise Http404
     application.edition = edition_setup(application.edition_id)
+    lookups = [Prefetch("attachments", queryset=Attachment.objects.select_related("requirement", "uploaded_by"))]
+    if application.edition.programme.accepts_co_applicants:
+        lookups.append("co_applicants")
+    prefetch_related_objects([application], *lookups)
     return application
 
 

@@ -203,7 +203,9 @@ def application_detail(request, pk):
         "attachments": sorted(
             selectors.current_attachments(application).values(), key=lambda a: (a.requirement.position, a.pk)
         ),
-        "co_applicants": list(application.co_applicants.all()),
+        "co_applicants": list(application.co_applicants.all())
+        if application.edition.programme.accepts_co_applicants
+        else [],
         "preview": preview_context(application),
         "withdraw_form": WithdrawForm(),
         **_deadline_context(application),
