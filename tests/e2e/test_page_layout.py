@@ -4,6 +4,7 @@ phone (stacked cards, nothing off-screen), staff tables using the width, and "Ad
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import GroupMember
@@ -123,4 +124,30 @@ def test_add_a_member_adds_one_row_and_saves_it(new_page, live_server, viewport)
     page.wait_for_url(f"{live_server.url}/portal/group/{group.pk}/")
     assert set(GroupMember.objects.filter(group=group).values_list("name", flat=True)) >= {"赵新人", "钱新人"}
     assert GroupMember.objects.filter(group=group).count() == 4
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET, DESKTOP], ids=["390", "820", "1366"])
+def test_staff_menu_is_folded_on_phones_and_tablets_and_open_on_a_desktop(new_page, live_server, staff, viewport):
+    page = new_page(viewport)
+    sign_in(page, live_server.url, "staff@example.test", PASSWORD)
+    page.goto(f"{live_server.url}/portal/staff/units/")
+    menu, toggle = page.get_by_test_id("staff-nav"), page.get_by_test_id("staff-nav-toggle")
+    if viewport is DESKTOP:
+        expect(menu).to_be_visible()
+        expect(toggle).to_be_hidden()
+    else:
+        # The page's own content starts on the first screen, not below twenty menu entries (~850 px before).
+        expect(menu).to_be_hidden()
+        expect(toggle).to_contain_text("单位")
+        assert page.get_by_test_id("staff-main").bounding_box()["y"] < 200
+        assert _overflow(page) == 0
+        screenshot(page, f"staff-menu-folded-{viewport['width']}")
+        toggle.click()
+        expect(menu).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+    menu.locator(f"a[href='{reverse('accounts:staff_audit')}']").click()
+    page.wait_for_url(f"{live_server.url}{reverse('accounts:staff_audit')}")
+    expect(page.get_by_test_id("staff-audit")).to_be_visible()
+    assert _overflow(page) == 0
     assert page.js_errors == []

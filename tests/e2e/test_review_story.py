@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from applications.models import Application
 from reviews.declaration import declaration_sign
-from reviews.enums import AssignmentState, RoundState, SheetState
+from reviews.enums import AssignmentState, ReviewStatus, RoundState, SheetState
 from reviews.models import Assignment, ReviewRound, ScoreSheet
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.review_helpers import DESKTOP, PHONE, TABLET, confirming, shoot
@@ -278,3 +278,28 @@ def test_a_server_that_cannot_answer_loses_no_score(new_page, live_server):
     sheet = ScoreSheet.objects.get(assignment=assignment)
     assert Decimal(sheet.scores[item["code"]]) == 5
     assert [e for e in page.js_errors if not e.startswith("HTTP 502 ")] == []
+
+
+def test_on_a_phone_the_report_opens_by_its_link_not_in_an_empty_frame(new_page, live_server):
+    """Phone browsers draw no PDF inside a frame (a blank box a screen tall above the score sheet): there the
+    frame is left out and the file's link opens it; from a tablet up the PDF shows beside the sheet."""
+    edition = qc_edition()
+    round_ = review_round(edition)
+    expert = pool_expert(edition.programme, email="zj@example.test")
+    application = recommended_application(edition=edition)
+    Application.objects.filter(pk=application.pk).update(status=ReviewStatus.ADMITTED)
+    assignment = assigned(round_, Application.objects.get(pk=application.pk), expert)
+    declaration_sign(actor=expert.user, round=round_)
+    for viewport in (PHONE, TABLET, DESKTOP):
+        page = new_page(viewport)
+        sign_in(page, live_server.url, "zj@example.test", PASSWORD)
+        page.goto(f"{live_server.url}/reviews/expert/assignments/{assignment.pk}/")
+        frames = page.locator("iframe")
+        assert frames.count() >= 1
+        expect(page.get_by_test_id("file-link").first).to_be_visible()
+        if viewport is PHONE:
+            expect(frames.first).to_be_hidden()
+        else:
+            expect(frames.first).to_be_visible()
+        _shoot(page, f"expert-files-{viewport['width']}")
+        assert page.js_errors == []
